@@ -1,0 +1,14 @@
+package dev.switchboard.api.security;
+
+/**
+ * A call as the security officer judges it.
+ *
+ * @param callsign the plugin called (never empty: the Controller's callsign when the designator has none)
+ * @param version  the interface major version the designator named, or 0 for the default
+ * @param method   the method name, without index
+ * @param index    the designator's index, or {@code null}
+ * @param origin   the client's origin: the HTTP {@code Origin} header when given, else
+ *                 {@code <scheme>://<remote address>:<port>}
+ */
+public record Call(String callsign, int version, String method, String index, String origin) {
+}
