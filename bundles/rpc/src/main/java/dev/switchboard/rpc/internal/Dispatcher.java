@@ -1,0 +1,281 @@
+package dev.switchboard.rpc.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.switchboard.api.jsonrpc.ErrorCode;
+import dev.switchboard.api.jsonrpc.JsonRpcException;
+import dev.switchboard.api.plugin.Caller;
+import dev.switchboard.api.security.Call;
+import dev.switchboard.api.security.Decision;
+
+/**
+ * Answers JSON-RPC messages, single or batch, the same way for HTTP and WebSocket: envelope,
+ * designator, security decision, plugin, interface, method, then the call on a worker thread
+ * with a time limit so that one stuck plugin cannot hold up the callers of others.
+ */
+final class Dispatcher {
+
+    /** Where a message came from: the bound callsign, the caller's token and origin, its connection. */
+    record Channel(String boundCallsign, String token, String origin, String remote, EventHub.Subscriber subscriber) {
+    }
+
+    /**
+     * @param body            the response (an array for a batch), or null when nothing is sent back
+     * @param unauthenticated some call lacked a valid token (HTTP answers 401)
+     */
+    record Answer(JsonNode body, boolean unauthenticated) {
+    }
+
+    private record Registration(String event, String id) {
+    }
+
+    private record MethodName(String method) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final PluginRegistry registry;
+    private final Enforcement enforcement;
+    private final Executor workers;
+    private final long timeoutMillis;
+    private final int maxBatch;
+    private final Predicate<String> configured;
+
+    /**
+     * @param configured tells whether a callsign has a configuration, to tell an inactive plugin from an unknown one
+     */
+    Dispatcher(PluginRegistry registry, Enforcement enforcement, Executor workers, long timeoutMillis, int maxBatch,
+            Predicate<String> configured) {
+        this.registry = registry;
+        this.enforcement = enforcement;
+        this.workers = workers;
+        this.timeoutMillis = timeoutMillis;
+        this.maxBatch = maxBatch;
+        this.configured = configured;
+    }
+
+    CompletableFuture<Answer> answer(JsonNode message, Channel channel) {
+        if (!message.isArray()) {
+            return answerOne(message, channel);
+        }
+        if (message.isEmpty() || message.size() > maxBatch) {
+            return CompletableFuture.completedFuture(failure(null, "batch", channel, new JsonRpcException(
+                    ErrorCode.INVALID_REQUEST, "a batch holds 1 to " + maxBatch + " requests, not " + message.size())));
+        }
+        List<CompletableFuture<Answer>> parts = new ArrayList<>(message.size());
+        message.forEach(request -> parts.add(answerOne(request, channel)));
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            ArrayNode responses = Json.MAPPER.createArrayNode();
+            boolean unauthenticated = false;
+            for (CompletableFuture<Answer> part : parts) {
+                Answer answer = part.join();
+                if (answer.body() != null) {
+                    responses.add(answer.body());
+                }
+                unauthenticated |= answer.unauthenticated();
+            }
+            return new Answer(responses.isEmpty() ? null : responses, unauthenticated);
+        });
+    }
+
+    /** The answer to a message that is not JSON at all. */
+    Answer parseError(String detail, Channel channel) {
+        return failure(null, "?", channel, new JsonRpcException(ErrorCode.PARSE_ERROR, detail));
+    }
+
+    /** The answer to a message refused before parsing (too large, too deep). */
+    Answer invalidRequest(String detail, Channel channel) {
+        return failure(null, "?", channel, new JsonRpcException(ErrorCode.INVALID_REQUEST, detail));
+    }
+
+    private CompletableFuture<Answer> answerOne(JsonNode request, Channel channel) {
+        JsonNode id = request.isObject() ? request.get("id") : null;
+        if (id != null && !(id.isTextual() || id.isNumber() || id.isNull())) {
+            return CompletableFuture.completedFuture(failure(null, "?", channel,
+                    new JsonRpcException(ErrorCode.INVALID_REQUEST, "id must be a string, a number or null")));
+        }
+        boolean notification = request.isObject() && id == null;
+        JsonNode methodNode = request.isObject() ? request.get("method") : null;
+        String method = methodNode != null && methodNode.isTextual() ? methodNode.asText() : "?";
+        try {
+            Designator designator = validate(request, method, channel);
+            Call call = new Call(designator.callsign(), designator.version(), designator.method(), designator.index(),
+                    channel.origin());
+            Decision decision = enforcement.decide(channel.token(), call);
+            if (decision != Decision.ALLOWED) {
+                Answer refused = failure(id, method, channel, new JsonRpcException(ErrorCode.NOT_ALLOWED,
+                        decision == Decision.UNAUTHENTICATED ? "no valid token" : "not allowed for this token"));
+                return CompletableFuture.completedFuture(new Answer(notification ? null : refused.body(),
+                        decision == Decision.UNAUTHENTICATED));
+            }
+            BoundPlugin plugin = plugin(designator.callsign());
+            Map<String, MethodHandler> methods = plugin.methods().methods(designator.version());
+            Caller caller = new Caller(channel.token(), channel.origin());
+            JsonNode params = request.get("params");
+            return invoke(() -> call(plugin, methods, designator, params, caller, channel))
+                    .handle((result, error) -> error == null
+                            ? success(id, result)
+                            : failure(id, method, channel, unwrap(error)))
+                    .thenApply(answer -> notification ? new Answer(null, false) : answer);
+        } catch (JsonRpcException e) {
+            Answer failed = failure(id, method, channel, e);
+            return CompletableFuture.completedFuture(notification ? new Answer(null, false) : failed);
+        }
+    }
+
+    private static Designator validate(JsonNode request, String method, Channel channel) {
+        if (!request.isObject()) {
+            throw new JsonRpcException(ErrorCode.INVALID_REQUEST, "a request is a JSON object");
+        }
+        if (!"2.0".equals(request.path("jsonrpc").asText(null))) {
+            throw new JsonRpcException(ErrorCode.INVALID_REQUEST, "jsonrpc must be \"2.0\"");
+        }
+        JsonNode methodNode = request.get("method");
+        if (methodNode == null || !methodNode.isTextual() || method.isEmpty()) {
+            throw new JsonRpcException(ErrorCode.INVALID_REQUEST, "method must be a non-empty string");
+        }
+        return Designator.parse(method, channel.boundCallsign());
+    }
+
+    private BoundPlugin plugin(String callsign) {
+        BoundPlugin plugin = registry.find(callsign);
+        if (plugin != null) {
+            return plugin;
+        }
+        // Looked up only on this error path: a configured callsign without a service is inactive.
+        if (configured.test(callsign)) {
+            throw new JsonRpcException(ErrorCode.SERVICE_NOT_ACTIVE, callsign + " is not active");
+        }
+        throw new JsonRpcException(ErrorCode.SERVICE_UNAVAILABLE, "no plugin with callsign " + callsign);
+    }
+
+    private interface Work {
+        Object run() throws Exception;
+    }
+
+    private CompletableFuture<JsonNode> invoke(Work work) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Json.MAPPER.<JsonNode>valueToTree(work.run());
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            }, workers).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new JsonRpcException(ErrorCode.TIMED_OUT, "too many calls in progress"));
+        }
+    }
+
+    private Object call(BoundPlugin plugin, Map<String, MethodHandler> methods, Designator designator, JsonNode params,
+            Caller caller, Channel channel) throws Exception {
+        String name = designator.method();
+        switch (name) {
+            case "versions":
+                return plugin.methods().versions();
+            case "exists":
+                String asked = bind(params, MethodName.class).method();
+                if (asked == null) {
+                    throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, "method is required");
+                }
+                return isBuiltIn(asked) || methods.containsKey(asked);
+            case "register":
+            case "unregister":
+                return subscription(name.equals("register"), plugin.callsign(), bind(params, Registration.class), channel);
+            default:
+                MethodHandler handler = methods.get(name);
+                if (handler == null) {
+                    throw new JsonRpcException(ErrorCode.UNKNOWN_METHOD, plugin.callsign() + " has no method " + name);
+                }
+                return handler.invoke(plugin.plugin(), params, designator.index(), caller);
+        }
+    }
+
+    private static boolean isBuiltIn(String method) {
+        return switch (method) {
+            case "versions", "exists", "register", "unregister" -> true;
+            default -> false;
+        };
+    }
+
+    private Object subscription(boolean register, String callsign, Registration registration, Channel channel) {
+        ErrorCode failed = register ? ErrorCode.REGISTER_FAILED : ErrorCode.UNREGISTER_FAILED;
+        if (registration.event() == null || registration.id() == null) {
+            throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, "event and id are required");
+        }
+        if (channel.subscriber() == null) {
+            throw new JsonRpcException(failed, "events are delivered on a WebSocket only");
+        }
+        if (register) {
+            registry.events().register(callsign, registration.event(), registration.id(), channel.subscriber());
+        } else if (!registry.events().unregister(callsign, registration.event(), registration.id(), channel.subscriber())) {
+            throw new JsonRpcException(failed, "no registration of " + registration.id() + " for " + registration.event());
+        }
+        return null;
+    }
+
+    private static <T> T bind(JsonNode params, Class<T> type) {
+        if (params == null || !params.isObject()) {
+            throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, "params must be an object");
+        }
+        try {
+            return Json.MAPPER.treeToValue(params, type);
+        } catch (Exception e) {
+            throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, e.getMessage());
+        }
+    }
+
+    private static JsonRpcException unwrap(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof JsonRpcException e) {
+            return e;
+        }
+        if (cause instanceof TimeoutException) {
+            return new JsonRpcException(ErrorCode.TIMED_OUT);
+        }
+        LOG.warn("Plugin call failed", cause);
+        return new JsonRpcException(ErrorCode.INTERNAL_ERROR, cause.toString());
+    }
+
+    private static Answer success(JsonNode id, JsonNode result) {
+        ObjectNode response = envelope(id);
+        response.set("result", result);
+        return new Answer(response, false);
+    }
+
+    private static Answer failure(JsonNode id, String method, Channel channel, JsonRpcException e) {
+        LOG.info("{} from {} answered {} {}{}", method, channel.remote(), e.code(), e.getMessage(),
+                e.data() == null ? "" : " (" + e.data() + ")");
+        ObjectNode error = Json.MAPPER.createObjectNode().put("code", e.code()).put("message", e.getMessage());
+        if (e.data() != null) {
+            error.set("data", Json.MAPPER.valueToTree(e.data()));
+        }
+        ObjectNode response = envelope(id);
+        response.set("error", error);
+        return new Answer(response, false);
+    }
+
+    private static ObjectNode envelope(JsonNode id) {
+        ObjectNode response = Json.MAPPER.createObjectNode().put("jsonrpc", "2.0");
+        response.set("id", id == null ? Json.MAPPER.nullNode() : id);
+        return response;
+    }
+}
