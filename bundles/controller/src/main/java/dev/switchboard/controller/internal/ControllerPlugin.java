@@ -1,0 +1,125 @@
+package dev.switchboard.controller.internal;
+
+import java.io.IOException;
+import java.util.Dictionary;
+import java.util.Enumeration;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import dev.switchboard.api.jsonrpc.ErrorCode;
+import dev.switchboard.api.jsonrpc.JsonRpcException;
+import dev.switchboard.api.plugin.EventSink;
+import dev.switchboard.api.plugin.Plugin;
+import dev.switchboard.api.plugin.PluginConstants;
+
+/** The {@code Controller} plugin: Thunder's view of the plugins over JSON-RPC. */
+@Component(service = Plugin.class, configurationPid = "dev.switchboard.controller",
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Designate(ocd = ControllerPlugin.Config.class, factory = true)
+public class ControllerPlugin implements Plugin, JController {
+
+    @ObjectClassDefinition(name = "Switchboard Controller plugin")
+    public @interface Config {
+        String callsign() default PluginConstants.CONTROLLER;
+
+        String startmode() default "Activated";
+    }
+
+    private final PluginStates states;
+    private final Consumer<PluginStates.StateChange> forwarder;
+    private volatile EventSink events = EventSink.DISCARD;
+
+    @Activate
+    public ControllerPlugin(@Reference PluginStates states) {
+        this.states = states;
+        this.forwarder = change -> events.emit("statechange", change);
+        states.listen(forwarder);
+    }
+
+    @Deactivate
+    void deactivate() {
+        states.unlisten(forwarder);
+    }
+
+    @Override
+    public void attach(EventSink sink) {
+        events = sink;
+    }
+
+    @Override
+    public List<PluginStatus> status(String callsign) {
+        return states.status(callsign);
+    }
+
+    @Override
+    public void activate(Callsign params) {
+        states.activate(requireOther(params));
+    }
+
+    @Override
+    public void deactivate(Callsign params) {
+        states.deactivate(requireOther(params));
+    }
+
+    @Override
+    public Map<String, Object> configuration(String callsign) {
+        return ConfigurationValues.ownProperties(states.requireConfigured(requireIndex(callsign)).getProperties());
+    }
+
+    @Override
+    public void configuration(String callsign, Map<String, Object> params) {
+        Configuration configuration = states.requireConfigured(requireIndex(callsign));
+        Dictionary<String, Object> current = configuration.getProperties();
+        Dictionary<String, Object> next = new Hashtable<>();
+        for (Enumeration<String> keys = current.keys(); keys.hasMoreElements();) {
+            String key = keys.nextElement();
+            if (ConfigurationValues.isReserved(key)) {
+                next.put(key, current.get(key));
+            }
+        }
+        params.forEach((key, value) -> {
+            if (ConfigurationValues.isReserved(key)) {
+                throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, key + " is not part of a plugin's own configuration");
+            }
+            Object property = ConfigurationValues.toProperty(key, value);
+            if (property != null) {
+                next.put(key, property);
+            }
+        });
+        try {
+            configuration.update(next);
+        } catch (IOException e) {
+            throw new JsonRpcException(ErrorCode.ILLEGAL_STATE.code(), ErrorCode.ILLEGAL_STATE.message(),
+                    "cannot store the configuration: " + e.getMessage());
+        }
+    }
+
+    private static String requireIndex(String callsign) {
+        if (callsign == null || callsign.isEmpty()) {
+            throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, "name the plugin: configuration@<callsign>");
+        }
+        return callsign;
+    }
+
+    /** Thunder refuses to act on the Controller itself. */
+    private static String requireOther(Callsign params) {
+        if (params.callsign() == null || params.callsign().isEmpty()) {
+            throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, "callsign is required");
+        }
+        if (PluginConstants.CONTROLLER.equals(params.callsign())) {
+            throw new JsonRpcException(ErrorCode.NOT_ALLOWED, "the Controller cannot change its own state");
+        }
+        return params.callsign();
+    }
+}

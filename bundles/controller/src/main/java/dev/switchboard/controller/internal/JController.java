@@ -1,0 +1,43 @@
+package dev.switchboard.controller.internal;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.switchboard.api.plugin.Index;
+import dev.switchboard.api.plugin.InterfaceVersion;
+import dev.switchboard.api.plugin.JsonRpcInterface;
+import dev.switchboard.api.plugin.JsonRpcMethod;
+
+/** Thunder's Controller interface, the part a plugin host needs. */
+@JsonRpcInterface(name = "JController", major = 1)
+public interface JController {
+
+    record Callsign(String callsign) {
+    }
+
+    /**
+     * @param state  lower case, as Thunder names them: activated, deactivated, unavailable, precondition
+     * @param reason why it is in that state: Requested, Automatic, Startup, InitializationFailed...
+     */
+    record PluginStatus(String callsign, String locator, String classname, String state, String reason,
+            String startmode, List<InterfaceVersion> version, Map<String, Object> configuration) {
+    }
+
+    /** Every plugin, or the one named by the index. */
+    @JsonRpcMethod(property = true)
+    List<PluginStatus> status(@Index String callsign);
+
+    @JsonRpcMethod
+    void activate(Callsign params);
+
+    @JsonRpcMethod
+    void deactivate(Callsign params);
+
+    /** The plugin's own configuration, without callsign, startmode and framework properties. */
+    @JsonRpcMethod(value = "configuration", property = true)
+    Map<String, Object> configuration(@Index String callsign);
+
+    /** Replaces the plugin's own configuration; the plugin applies it without a restart of the host. */
+    @JsonRpcMethod(value = "configuration", property = true)
+    void configuration(@Index String callsign, Map<String, Object> params);
+}
