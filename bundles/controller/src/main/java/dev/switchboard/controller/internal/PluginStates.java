@@ -10,9 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -62,7 +65,7 @@ public class PluginStates implements ConfigurationListener {
     private final ConfigurationAdmin configurationAdmin;
     private final ServiceComponentRuntime runtime;
     private final Map<String, ServiceRegistration<Condition>> conditions = new ConcurrentHashMap<>();
-    private final Map<String, Class<?>> running = new ConcurrentHashMap<>();
+    private final Map<String, ServiceReference<Plugin>> running = new ConcurrentHashMap<>();
     private final Map<String, String> reasons = new ConcurrentHashMap<>();
     /** Configuration PID to the callsign and startmode it had, to see what an update changed. */
     private final Map<String, String[]> seen = new ConcurrentHashMap<>();
@@ -100,18 +103,34 @@ public class PluginStates implements ConfigurationListener {
         return value.replaceAll("([\\\\*()])", "\\\\$1");
     }
 
+    /*
+     * Binds references, not service objects: the Controller plugin is itself a plugin and uses this
+     * component, so getting plugin services here while it activates would be a cycle.
+     */
     @Reference(service = Plugin.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindPlugin(Plugin plugin, Map<String, Object> properties) {
-        if (properties.get(PluginConstants.CALLSIGN) instanceof String callsign) {
-            running.put(callsign, plugin.getClass());
+    void bindPlugin(ServiceReference<Plugin> plugin) {
+        if (plugin.getProperty(PluginConstants.CALLSIGN) instanceof String callsign) {
+            running.put(callsign, plugin);
             fire(callsign, "activated", reasons.getOrDefault(callsign, "Automatic"));
         }
     }
 
-    void unbindPlugin(Plugin plugin, Map<String, Object> properties) {
-        if (properties.get(PluginConstants.CALLSIGN) instanceof String callsign && running.remove(callsign, plugin.getClass())) {
+    void unbindPlugin(ServiceReference<Plugin> plugin) {
+        if (plugin.getProperty(PluginConstants.CALLSIGN) instanceof String callsign && running.remove(callsign, plugin)) {
             fire(callsign, "deactivated", active ? reasons.getOrDefault(callsign, "Automatic") : "Shutdown");
+        }
+    }
+
+    /** The class of a running plugin, read when status is asked for. */
+    private Class<?> pluginClass(ServiceReference<Plugin> reference) {
+        Plugin plugin = context.getService(reference);
+        try {
+            return plugin == null ? null : plugin.getClass();
+        } finally {
+            if (plugin != null) {
+                context.ungetService(reference);
+            }
         }
     }
 
@@ -136,7 +155,7 @@ public class PluginStates implements ConfigurationListener {
             return;
         }
         pluginConfigurations("(" + Constants.SERVICE_PID + "=" + escape(event.getPid()) + ")")
-                .forEach(configuration -> follow(configuration, "Requested"));
+                .forEach(configuration -> follow(configuration, "Automatic"));
     }
 
     /** Registers or withdraws the condition of a configured instance when its startmode says so. */
@@ -213,7 +232,8 @@ public class PluginStates implements ConfigurationListener {
         for (Configuration configuration : configurations) {
             Dictionary<String, Object> properties = configuration.getProperties();
             String name = String.valueOf(properties.get(PluginConstants.CALLSIGN));
-            Class<?> type = running.get(name);
+            ServiceReference<Plugin> reference = running.get(name);
+            Class<?> type = reference == null ? null : pluginClass(reference);
             String state;
             String reason = reasons.getOrDefault(name, "Startup");
             if (type != null) {
@@ -235,7 +255,7 @@ public class PluginStates implements ConfigurationListener {
     }
 
     private static String bundleName(Class<?> type) {
-        org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(type);
+        Bundle bundle = FrameworkUtil.getBundle(type);
         return bundle == null ? null : bundle.getSymbolicName();
     }
 

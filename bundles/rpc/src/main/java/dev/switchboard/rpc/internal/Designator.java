@@ -28,6 +28,9 @@ record Designator(String callsign, int version, String method, String index) {
         if (at >= 0) {
             name = text.substring(0, at);
             index = text.substring(at + 1);
+            if (index.isEmpty() || index.indexOf('@') >= 0) {
+                throw invalid(text, "one non-empty index after '@'");
+            }
         }
         int lastDot = name.lastIndexOf('.');
         String method = name.substring(lastDot + 1);

@@ -110,11 +110,17 @@ final class Dispatcher {
             return CompletableFuture.completedFuture(failure(null, "?", channel,
                     new JsonRpcException(ErrorCode.INVALID_REQUEST, "id must be a string, a number or null")));
         }
-        boolean notification = request.isObject() && id == null;
         JsonNode methodNode = request.isObject() ? request.get("method") : null;
         String method = methodNode != null && methodNode.isTextual() ? methodNode.asText() : "?";
         try {
-            Designator designator = validate(request, method, channel);
+            validate(request, method);
+        } catch (JsonRpcException e) {
+            // not a valid request, so not a notification either: always answered
+            return CompletableFuture.completedFuture(failure(id, method, channel, e));
+        }
+        boolean notification = id == null;
+        try {
+            Designator designator = Designator.parse(method, channel.boundCallsign());
             Call call = new Call(designator.callsign(), designator.version(), designator.method(), designator.index(),
                     channel.origin());
             Decision decision = enforcement.decide(channel.token(), call);
@@ -139,7 +145,7 @@ final class Dispatcher {
         }
     }
 
-    private static Designator validate(JsonNode request, String method, Channel channel) {
+    private static void validate(JsonNode request, String method) {
         if (!request.isObject()) {
             throw new JsonRpcException(ErrorCode.INVALID_REQUEST, "a request is a JSON object");
         }
@@ -150,7 +156,6 @@ final class Dispatcher {
         if (methodNode == null || !methodNode.isTextual() || method.isEmpty()) {
             throw new JsonRpcException(ErrorCode.INVALID_REQUEST, "method must be a non-empty string");
         }
-        return Designator.parse(method, channel.boundCallsign());
     }
 
     private BoundPlugin plugin(String callsign) {
@@ -251,8 +256,9 @@ final class Dispatcher {
         if (cause instanceof TimeoutException) {
             return new JsonRpcException(ErrorCode.TIMED_OUT);
         }
+        // The cause goes to the log only: a client sees no internals.
         LOG.warn("Plugin call failed", cause);
-        return new JsonRpcException(ErrorCode.INTERNAL_ERROR, cause.toString());
+        return new JsonRpcException(ErrorCode.INTERNAL_ERROR);
     }
 
     private static Answer success(JsonNode id, JsonNode result) {

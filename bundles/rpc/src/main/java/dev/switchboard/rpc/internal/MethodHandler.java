@@ -59,7 +59,9 @@ final class MethodHandler {
 
     Object invoke(Object plugin, JsonNode params, String index, Caller caller) throws Exception {
         boolean hasParams = params != null && !params.isNull() && !params.isMissingNode();
-        Invoker invoker = property && (hasParams || get == null) ? set : get;
+        // Clients that always send params send {} to read a property.
+        boolean setting = hasParams && !(params.isObject() && params.isEmpty());
+        Invoker invoker = property && (setting || get == null) ? set : get;
         if (invoker == null) {
             throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, name + " is a read-only property");
         }

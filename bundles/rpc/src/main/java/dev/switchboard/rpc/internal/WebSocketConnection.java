@@ -1,5 +1,6 @@
 package dev.switchboard.rpc.internal;
 
+import java.nio.ByteBuffer;
 import java.util.function.Supplier;
 
 import org.eclipse.jetty.websocket.api.Callback;
@@ -15,8 +16,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * One WebSocket client. Messages are answered as their calls complete, so a slow call does not
  * hold up the next message; the token given on the upgrade applies to every message.
+ * Public because Jetty looks up the listener methods with a public lookup.
  */
-final class WebSocketConnection implements Session.Listener.AutoDemanding, EventHub.Subscriber {
+public final class WebSocketConnection implements Session.Listener.AutoDemanding, EventHub.Subscriber {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
@@ -57,6 +59,13 @@ final class WebSocketConnection implements Session.Listener.AutoDemanding, Event
             return;
         }
         current.answer(message, channel).thenAccept(this::reply);
+    }
+
+    /** Thunder speaks JSON-RPC in text frames only. */
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        callback.succeed();
+        reply(dispatcher.get().invalidRequest("JSON-RPC is sent in text frames, not binary", channel));
     }
 
     @Override

@@ -21,8 +21,8 @@ class DesignatorTest {
     void indexAfterAt() {
         assertThat(Designator.parse("Controller.1.status@SecurityAgent", null))
                 .isEqualTo(new Designator("Controller", 1, "status", "SecurityAgent"));
-        assertThat(Designator.parse("Fixture.value@a.b@c", null))
-                .isEqualTo(new Designator("Fixture", 0, "value", "a.b@c"));
+        assertThat(Designator.parse("Fixture.value@a.b", null))
+                .isEqualTo(new Designator("Fixture", 0, "value", "a.b"));
     }
 
     @Test
@@ -51,7 +51,7 @@ class DesignatorTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "", ".", "Controller.", ".status", "..status", "A..status", "A.1.", "A.255.x", "A.0.x",
-            "A.1000.x", "A.b c.x", "@x", "A.1.sta tus" })
+            "A.1000.x", "A.b c.x", "@x", "A.1.sta tus", "A.1.status@", "A.1.status@a@b" })
     void malformedDesignatorIsRefused(String text) {
         assertThatThrownBy(() -> Designator.parse(text, null))
                 .isInstanceOf(JsonRpcException.class)

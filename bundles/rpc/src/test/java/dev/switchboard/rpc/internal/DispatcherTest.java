@@ -133,7 +133,7 @@ class DispatcherTest {
     @BeforeEach
     void setUp() {
         workers = Executors.newFixedThreadPool(4);
-        dispatcher = new Dispatcher(registry, enforcement, workers, 500, 3, "Sleeping"::equals);
+        dispatcher = new Dispatcher(registry, enforcement, workers, 500, 4, "Sleeping"::equals);
         enforcement.enforce(false);
         registry.bindPlugin(counter, Map.of("callsign", "Counter", "service.id", 7L));
     }
@@ -219,16 +219,18 @@ class DispatcherTest {
         assertThat(call("{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"x\"}").path("error").path("code").asInt()).isEqualTo(-32600);
         assertThat(call("17").path("error").path("code").asInt()).isEqualTo(-32600);
         assertThat(call("[]").path("error").path("code").asInt()).isEqualTo(-32600);
-        assertThat(call("[1,2,3,4]").path("error").path("code").asInt()).isEqualTo(-32600);
+        assertThat(call("[1,2,3,4,5]").path("error").path("code").asInt()).isEqualTo(-32600);
     }
 
     @Test
     void batchAnswersEachRequestAndSkipsNotifications() {
         JsonNode replies = call("[" + request("Counter.1.add", "{\"by\":1}") + ","
                 + "{\"jsonrpc\":\"2.0\",\"method\":\"Counter.1.add\",\"params\":{\"by\":10}},"
-                + "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"Counter.1.missing\"}]");
+                + "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"Counter.1.missing\"},"
+                + "{\"foo\":1}]");
         assertThat(replies.isArray()).isTrue();
-        assertThat(replies).hasSize(2);
+        assertThat(replies).hasSize(3);
+        assertThat(replies.get(2).path("error").path("code").asInt()).isEqualTo(-32600);
         assertThat(replies.get(1).path("id").asText()).isEqualTo("b");
         assertThat(replies.get(1).path("error").path("code").asInt()).isEqualTo(-32601);
         assertThat(counter.total()).isEqualTo(11);
@@ -247,6 +249,7 @@ class DispatcherTest {
         assertThat(call(request("Counter.1.label@a", null)).path("result").asText()).isEqualTo("first");
         assertThat(errorCode("Counter.1.label", "\"x\"")).isEqualTo(-32602);
         assertThat(errorCode("Counter.1.total", "5")).isEqualTo(-32602);
+        assertThat(call(request("Counter.1.total", "{}")).path("result").asInt()).isZero();
     }
 
     @Test
