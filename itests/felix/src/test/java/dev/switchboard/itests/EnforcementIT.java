@@ -32,8 +32,8 @@ public class EnforcementIT extends SwitchboardTestSupport {
     };
 
     @Override
-    protected boolean enforce() {
-        return true;
+    protected String rpcConfiguration() {
+        return "enforce=true\n";
     }
 
     @Test

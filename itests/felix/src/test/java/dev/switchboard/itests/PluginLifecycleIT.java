@@ -103,7 +103,7 @@ public class PluginLifecycleIT extends SwitchboardTestSupport {
         JsonNode status = client.call("Controller.1.status@Broken", null).result().get(0);
         assertEquals("deactivated", status.get("state").asText().toLowerCase());
         assertTrue(client.call("Broken.1.echo", "{\"text\":\"x\"}").json().has("error"));
-        assertTrue(client.call("Controller.1.activate", "{\"callsign\":\"Broken\"}").json().has("error"));
+        assertEquals(-31005, client.call("Controller.1.activate", "{\"callsign\":\"Broken\"}").errorCode());
         awaitPlugin("DeviceInfo");
     }
 

@@ -41,9 +41,9 @@ public abstract class SwitchboardTestSupport {
     @Inject
     protected ConfigurationAdmin configAdmin;
 
-    /** Whether the transport enforces security in this test class (off unless a class says so). */
-    protected boolean enforce() {
-        return false;
+    /** The transport's configuration (etc/dev.switchboard.rpc.cfg): enforcement off unless a class says so. */
+    protected String rpcConfiguration() {
+        return "enforce=false\n";
     }
 
     @Configuration
@@ -51,7 +51,7 @@ public abstract class SwitchboardTestSupport {
         Path distribution = Path.of(System.getProperty("switchboard.distribution"));
         Path home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "home");
         Path etc = Files.createDirectories(home.resolve("etc"));
-        Files.writeString(etc.resolve("dev.switchboard.rpc.cfg"), "enforce=" + enforce() + "\n");
+        Files.writeString(etc.resolve("dev.switchboard.rpc.cfg"), rpcConfiguration());
         Files.writeString(etc.resolve("dev.switchboard.controller-Controller.cfg"), "callsign=Controller\n");
         Files.writeString(etc.resolve("dev.switchboard.deviceinfo-DeviceInfo.cfg"), "callsign=DeviceInfo\n");
 
