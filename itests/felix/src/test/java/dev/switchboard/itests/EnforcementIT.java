@@ -23,9 +23,12 @@ import dev.switchboard.api.security.SecurityOfficer;
 @ExamReactorStrategy(PerClass.class)
 public class EnforcementIT extends SwitchboardTestSupport {
 
-    /** Allows token "good" everything but Fixture's fail; knows no other token. */
+    /** Shaped like a JWT, as a browser would pass it in Sec-WebSocket-Protocol. */
+    private static final String JWT_SHAPED = "eyJhbGciOiJIUzI1NiJ9.eyJ1cmwiOiJodHRwOi8vbG9jYWxob3N0In0.c2lnbmF0dXJl";
+
+    /** Allows tokens "good" and JWT_SHAPED everything but Fixture's fail; knows no other token. */
     private static final SecurityOfficer OFFICER = (token, call) -> {
-        if (!"good".equals(token)) {
+        if (!"good".equals(token) && !JWT_SHAPED.equals(token)) {
             return Decision.UNAUTHENTICATED;
         }
         return call.method().equals("fail") ? Decision.DENIED : Decision.ALLOWED;
@@ -73,6 +76,12 @@ public class EnforcementIT extends SwitchboardTestSupport {
             withToken.send(JsonRpcClient.request(3, "Fixture.1.fail", null));
             assertEquals(-32604, withToken.next().get("error").get("code").asInt());
             withToken.close();
+
+            JsonRpcClient.Socket viaSubprotocol = client.openWebSocket("", "notification", JWT_SHAPED);
+            assertEquals("notification", viaSubprotocol.subprotocol());
+            viaSubprotocol.send(JsonRpcClient.request(5, "Fixture.1.whoami", null));
+            assertEquals(JWT_SHAPED, viaSubprotocol.next().get("result").get("token").asText());
+            viaSubprotocol.close();
 
             JsonRpcClient.Socket withoutToken = client.openWebSocket("");
             withoutToken.send(JsonRpcClient.request(4, "Fixture.1.echo", "{\"text\":\"w\"}"));

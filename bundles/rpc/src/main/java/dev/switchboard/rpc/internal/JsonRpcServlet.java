@@ -156,21 +156,29 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     private Object createWebSocket(JettyServerUpgradeRequest request, JettyServerUpgradeResponse response)
             throws IOException {
         List<String> offered = request.getSubProtocols();
-        if (!offered.isEmpty()) {
-            String accepted = offered.stream().filter(SUBPROTOCOLS::contains).findFirst().orElse(null);
+        // A browser cannot set headers on a WebSocket, so a token may come as a subprotocol value.
+        String protocolToken = offered.stream().filter(JsonRpcServlet::looksLikeJwt).findFirst().orElse(null);
+        List<String> protocols = offered.stream().filter(p -> !looksLikeJwt(p)).toList();
+        if (!protocols.isEmpty()) {
+            String accepted = protocols.stream().filter(SUBPROTOCOLS::contains).findFirst().orElse(null);
             if (accepted == null) {
                 LOG.info("WebSocket from {} refused: none of the subprotocols {} speaks JSON-RPC",
-                        request.getRemoteSocketAddress(), offered);
+                        request.getRemoteSocketAddress(), protocols);
                 response.sendError(HttpServletResponse.SC_BAD_REQUEST, "Supported subprotocols: " + SUBPROTOCOLS);
                 return null;
             }
             response.setAcceptedSubProtocol(accepted);
         }
-        List<String> token = request.getParameterMap().get("token");
+        List<String> queryToken = request.getParameterMap().get("token");
+        String token = queryToken == null || queryToken.isEmpty() ? protocolToken : queryToken.get(0);
         String callsign = boundCallsign(request.getHttpServletRequest());
-        return new WebSocketConnection(() -> limits.parser(), () -> limits.dispatcher(),
-                callsign, token == null || token.isEmpty() ? null : token.get(0), request.getOrigin(),
-                String.valueOf(request.getRemoteSocketAddress()), registry.events());
+        return new WebSocketConnection(() -> limits.parser(), () -> limits.dispatcher(), callsign, token,
+                request.getOrigin(), String.valueOf(request.getRemoteSocketAddress()), registry.events());
+    }
+
+    /** Three base64url parts separated by dots. */
+    private static boolean looksLikeJwt(String value) {
+        return value.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
     }
 
     @Override
