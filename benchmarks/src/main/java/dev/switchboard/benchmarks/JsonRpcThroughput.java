@@ -7,10 +7,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -26,61 +28,106 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * End-to-end JSON-RPC throughput of the launcher distribution ({@code DeviceInfo.1.versions} over
- * HTTP), against a baseline: a bare Jetty 12 handler in this process answering the same bytes.
- * The ratio is what the OSGi whiteboard, the designator, the dispatch and Jackson cost. Also prints
- * the time from process start to the first answer and the resident memory of the host.
+ * HTTP) against two baselines measured in the same run:
+ * <ul>
+ * <li>a bare Jetty 12 handler in this process answering the same bytes: what the OSGi whiteboard,
+ * the designator, the dispatch and Jackson cost;</li>
+ * <li>the same host with enforcement off: what checking a token against the ACL costs on every call
+ * (when the distribution has the SecurityAgent).</li>
+ * </ul>
+ * Also prints the time from process start to the first answer and the resident memory of the host.
+ * The distribution is copied first, so its etc/ is left as built.
  *
- * <p>Usage: {@code JsonRpcThroughput <distribution dir> [seconds per run] [concurrent requests]}
+ * <p>Usage: {@code JsonRpcThroughput <distribution dir> [seconds per run] [concurrent callers]}
  */
 public final class JsonRpcThroughput {
 
     private static final String REQUEST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"DeviceInfo.1.versions\"}";
 
     public static void main(String[] args) throws Exception {
-        Path distribution = Path.of(args.length > 0 ? args[0] : "launcher/target/switchboard").toAbsolutePath();
+        Path built = Path.of(args.length > 0 ? args[0] : "launcher/target/switchboard").toAbsolutePath();
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 16;
+        Path home = copy(built);
+        Path rpcConfig = home.resolve("etc/dev.switchboard.rpc.cfg");
+        Files.writeString(rpcConfig, "enforce=false\n");
         HttpClient client = new HttpClient();
         client.setMaxConnectionsPerDestination(concurrency);
         client.start();
 
         int port = freePort();
         long started = System.nanoTime();
-        Process host = new ProcessBuilder(distribution.resolve("bin/switchboard").toString(), "--port", String.valueOf(port))
-                .directory(distribution.toFile()).redirectErrorStream(true)
-                .redirectOutput(Files.createTempFile("switchboard-benchmark", ".log").toFile()).start();
+        Process host = new ProcessBuilder(home.resolve("bin/switchboard").toString(), "--port", String.valueOf(port))
+                .directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(home.resolve("log/console.log").toFile()).start();
+        Server baseline = null;
         try {
             URI switchboard = URI.create("http://127.0.0.1:" + port + "/jsonrpc");
-            String answer = awaitFirstAnswer(client, switchboard, host);
+            String answer = awaitAnswer(client, switchboard, null, host);
             double startSeconds = (System.nanoTime() - started) / 1e9;
 
-            Server baseline = baseline(answer);
+            baseline = baseline(answer);
             URI bare = URI.create("http://127.0.0.1:" + ((ServerConnector) baseline.getConnectors()[0]).getLocalPort() + "/");
-            try {
-                run(client, bare, 2, concurrency);
-                run(client, switchboard, 2, concurrency);
-                double bareRate = run(client, bare, seconds, concurrency);
-                double switchboardRate = run(client, switchboard, seconds, concurrency);
-                System.out.printf("start to first answer: %.2f s%n", startSeconds);
-                System.out.printf("resident memory after load: %d MiB%n", residentKib(host.pid()) / 1024);
-                System.out.printf("bare Jetty handler:      %,10.0f requests/s%n", bareRate);
-                System.out.printf("Switchboard JSON-RPC:    %,10.0f requests/s%n", switchboardRate);
-                System.out.printf("ratio Switchboard / bare Jetty: %.2f%n", switchboardRate / bareRate);
-            } finally {
+            run(client, bare, null, 2, concurrency);
+            run(client, switchboard, null, 2, concurrency);
+            double bareRate = run(client, bare, null, seconds, concurrency);
+            double openRate = run(client, switchboard, null, seconds, concurrency);
+            System.out.printf("start to first answer: %.2f s%n", startSeconds);
+            System.out.printf("bare Jetty handler:                 %,10.0f requests/s%n", bareRate);
+            System.out.printf("Switchboard, enforcement off:       %,10.0f requests/s%n", openRate);
+            System.out.printf("ratio Switchboard / bare Jetty: %.2f%n", openRate / bareRate);
+
+            String token = issueToken(home);
+            if (token == null) {
+                System.out.println("no SecurityAgent in this distribution: enforcement not measured");
+            } else {
+                Files.writeString(rpcConfig, "enforce=true\n");
+                awaitAnswer(client, switchboard, token, host);
+                run(client, switchboard, token, 2, concurrency);
+                double enforcedRate = run(client, switchboard, token, seconds, concurrency);
+                System.out.printf("Switchboard, token checked by ACL:  %,10.0f requests/s%n", enforcedRate);
+                System.out.printf("ratio enforcement on / off: %.2f%n", enforcedRate / openRate);
+            }
+            System.out.printf("resident memory after load: %d MiB%n", residentKib(host.pid()) / 1024);
+        } finally {
+            if (baseline != null) {
                 baseline.stop();
             }
-        } finally {
             host.destroy();
             host.waitFor();
             client.stop();
         }
     }
 
-    private static String awaitFirstAnswer(HttpClient client, URI uri, Process host) throws Exception {
+    private static Path copy(Path distribution) throws IOException {
+        Path home = Files.createTempDirectory("switchboard-benchmark");
+        try (Stream<Path> files = Files.walk(distribution)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = home.resolve(distribution.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return home;
+    }
+
+    /** A token from the distribution's own administrator command, or null when it has none. */
+    private static String issueToken(Path home) throws IOException, InterruptedException {
+        Process command = new ProcessBuilder(home.resolve("bin/switchboard").toString(), "token", "http://localhost")
+                .directory(home.toFile()).redirectErrorStream(true).start();
+        String output = new String(command.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return command.waitFor() == 0 && output.chars().filter(c -> c == '.').count() == 2 ? output : null;
+    }
+
+    /** Waits until the host answers the request (with this token, if any) with a result. */
+    private static String awaitAnswer(HttpClient client, URI uri, String token, Process host) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline && host.isAlive()) {
             try {
-                ContentResponse response = post(client, uri);
+                ContentResponse response = post(client, uri, token);
                 if (response.getStatus() == 200 && response.getContentAsString().contains("\"result\"")) {
                     return response.getContentAsString();
                 }
@@ -93,7 +140,7 @@ public final class JsonRpcThroughput {
     }
 
     /** {@code concurrency} threads call one after the other for the given time; returns answers per second. */
-    private static double run(HttpClient client, URI uri, int seconds, int concurrency) throws InterruptedException {
+    private static double run(HttpClient client, URI uri, String token, int seconds, int concurrency) throws InterruptedException {
         AtomicLong answered = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
@@ -102,7 +149,7 @@ public final class JsonRpcThroughput {
             Thread caller = new Thread(() -> {
                 while (System.nanoTime() < end) {
                     try {
-                        (post(client, uri).getStatus() == 200 ? answered : failed).incrementAndGet();
+                        (post(client, uri, token).getStatus() == 200 ? answered : failed).incrementAndGet();
                     } catch (Exception e) {
                         failed.incrementAndGet();
                     }
@@ -120,8 +167,12 @@ public final class JsonRpcThroughput {
         return answered.get() / (double) seconds;
     }
 
-    private static ContentResponse post(HttpClient client, URI uri) throws Exception {
-        return client.POST(uri).body(new StringRequestContent("application/json", REQUEST)).send();
+    private static ContentResponse post(HttpClient client, URI uri, String token) throws Exception {
+        org.eclipse.jetty.client.Request request = client.POST(uri).body(new StringRequestContent("application/json", REQUEST));
+        if (token != null) {
+            request.headers(headers -> headers.put("Authorization", "Bearer " + token));
+        }
+        return request.send();
     }
 
     private static Server baseline(String answer) throws Exception {
