@@ -52,7 +52,8 @@ final class ConfigurationValues {
     /** Keys that belong to the host, not to the plugin's own configuration. */
     static boolean isReserved(String key) {
         return key.equals(PluginConstants.CALLSIGN) || key.equals(PluginConstants.STARTMODE) || key.startsWith("service.")
-                || key.startsWith("felix.") || key.startsWith("osgi.") || key.startsWith("component.");
+                || key.startsWith("felix.") || key.startsWith("osgi.") || key.startsWith("component.")
+                || key.startsWith("org.apache.karaf.");
     }
 
     /** The plugin's own configuration, as JSON would show it. */

@@ -32,6 +32,7 @@ class ConfigurationValuesTest {
         properties.put("startmode", "Activated");
         properties.put("service.pid", "dev.switchboard.fixture~X");
         properties.put("felix.fileinstall.filename", "file:/etc/x.cfg");
+        properties.put("org.apache.karaf.features.configKey", "dev.switchboard.fixture-X");
         properties.put("greeting", "hi");
         properties.put("hosts", new String[] { "a", "b" });
         assertThat(ConfigurationValues.ownProperties(properties))
