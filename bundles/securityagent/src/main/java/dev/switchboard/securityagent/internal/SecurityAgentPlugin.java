@@ -1,0 +1,172 @@
+package dev.switchboard.securityagent.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.switchboard.api.plugin.Plugin;
+import dev.switchboard.api.security.Call;
+import dev.switchboard.api.security.Decision;
+import dev.switchboard.api.security.SecurityOfficer;
+
+/**
+ * Thunder's SecurityAgent: issues tokens over a local socket, validates them, and, as the host's
+ * {@link SecurityOfficer}, decides every call from outside against the ACL.
+ */
+@Component(service = {Plugin.class, SecurityOfficer.class, TokenAuthority.class},
+        configurationPid = "dev.switchboard.securityagent", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true)
+@Designate(ocd = SecurityAgentPlugin.Config.class, factory = true)
+public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOfficer, TokenAuthority {
+
+    @ObjectClassDefinition(name = "Switchboard SecurityAgent plugin")
+    public @interface Config {
+        String callsign() default "SecurityAgent";
+
+        String startmode() default "Activated";
+
+        @AttributeDefinition(description = "ACL file; relative paths resolve against switchboard.home")
+        String acl() default "etc/acl.json";
+
+        @AttributeDefinition(description = "Folder of extra ACL files (*.json, merged in name order)")
+        String dac() default "etc/acl.d";
+
+        @AttributeDefinition(description = "Unix domain socket where local applications ask for tokens")
+        String connector() default "data/securityagent/token.sock";
+
+        @AttributeDefinition(description = "Owner-only file holding the token signing keys")
+        String keyFile() default "data/securityagent/keys.json";
+
+        @AttributeDefinition(description = "Owner-only file holding the revoked token ids")
+        String revocationFile() default "data/securityagent/revoked.json";
+
+        @AttributeDefinition(description = "How long an issued token is valid, in seconds", min = "1")
+        long tokenLifetimeSeconds() default 86400;
+
+        @AttributeDefinition(description = "Accept tokens without an exp claim, as Thunder issues them")
+        boolean acceptTokensWithoutExpiry() default false;
+
+        @AttributeDefinition(description = "Longer tokens are refused unread", min = "256")
+        int maxTokenBytes() default 4096;
+    }
+
+    static final String HOME_PROPERTY = "switchboard.home";
+    private static final Logger LOG = LoggerFactory.getLogger(SecurityAgentPlugin.class);
+    private static final int MAX_PAYLOAD_BYTES = 4096;
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration ACL_POLL = Duration.ofSeconds(1);
+    private static final Duration HOUSEKEEPING = Duration.ofMinutes(1);
+
+    private TokenKeys keys;
+    private RevocationList revocations;
+    private TokenService tokens;
+    private AclWatcher acl;
+    private Officer officer;
+    private TokenConnector connector;
+    private ScheduledExecutorService scheduler;
+
+    @Activate
+    void activate(BundleContext context, Config config) throws IOException {
+        Path home = home(context.getProperty(HOME_PROPERTY));
+        Duration lifetime = Duration.ofSeconds(Math.max(1, config.tokenLifetimeSeconds()));
+        Clock clock = Clock.systemUTC();
+
+        keys = new TokenKeys(home.resolve(config.keyFile()), lifetime, clock, new SecureRandom());
+        keys.load();
+        revocations = new RevocationList(home.resolve(config.revocationFile()), clock);
+        revocations.load();
+        TokenService.Settings defaults = TokenService.Settings.defaults();
+        tokens = new TokenService(keys, revocations, new TokenService.Settings(lifetime,
+                config.acceptTokensWithoutExpiry(), config.maxTokenBytes(), defaults.skew(), defaults.cacheCapacity()),
+                clock);
+
+        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "switchboard-securityagent");
+            thread.setDaemon(true);
+            return thread;
+        });
+        acl = new AclWatcher(new AclFiles(home.resolve(config.acl()), home.resolve(config.dac())));
+        acl.start(scheduler, ACL_POLL);
+        scheduler.scheduleWithFixedDelay(this::housekeeping, HOUSEKEEPING.toMillis(), HOUSEKEEPING.toMillis(),
+                TimeUnit.MILLISECONDS);
+        officer = new Officer(config.callsign(), tokens, acl);
+
+        connector = new TokenConnector(home.resolve(config.connector()), tokens::issue, MAX_PAYLOAD_BYTES,
+                CLIENT_TIMEOUT);
+        try {
+            connector.start();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("SecurityAgent {}: the token connector cannot listen on {}; tokens can only be issued from the"
+                    + " console: {}", config.callsign(), connector.socket(), e.toString());
+            connector = null;
+        }
+        LOG.info("SecurityAgent {} activated", config.callsign());
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (connector != null) {
+            connector.stop();
+        }
+        if (acl != null) {
+            acl.stop();
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Override
+    public Decision decide(String token, Call call) {
+        return officer.decide(token, call);
+    }
+
+    @Override
+    public boolean validate(Token params) {
+        return params != null && tokens.validate(params.token()).isValid();
+    }
+
+    @Override
+    public String issue(String payload) {
+        return tokens.issue(payload);
+    }
+
+    @Override
+    public void revoke(String jti) throws IOException {
+        tokens.revoke(jti);
+    }
+
+    @Override
+    public String rotate() throws IOException {
+        return keys.rotate();
+    }
+
+    static Path home(String property) {
+        return (property == null || property.isBlank() ? Path.of("") : Path.of(property)).toAbsolutePath();
+    }
+
+    private void housekeeping() {
+        try {
+            keys.dropExpired();
+            revocations.purge();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("SecurityAgent housekeeping failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.switchboard.securityagent.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.switchboard.securityagent.internal.cli.TokenClientAccess;
+
+class TokenConnectorTest {
+
+    @TempDir
+    Path dir;
+
+    private TokenService tokens;
+    private TokenConnector connector;
+    private Path socket;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        TokenKeys keys = new TokenKeys(dir.resolve("keys.json"), Duration.ofHours(1), clock, new SecureRandom());
+        keys.load();
+        tokens = new TokenService(keys, new RevocationList(dir.resolve("revoked.json"), clock),
+                TokenService.Settings.defaults(), clock);
+        socket = dir.resolve("run/token.sock");
+        connector = new TokenConnector(socket, tokens::issue, 4096, Duration.ofMillis(500));
+        connector.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        connector.stop();
+    }
+
+    @Test
+    void issuesTokensThatValidate() throws Exception {
+        String token = TokenClientAccess.request(socket, "{\"url\":\"http://localhost:8080/app\",\"user\":\"me\"}");
+        TokenValidation validation = tokens.validate(token);
+        assertThat(validation.isValid()).as(token).isTrue();
+        assertThat(validation.claims().user()).isEqualTo("me");
+        assertThat(tokens.validate(TokenClientAccess.request(socket, "https://app.example/")).isValid()).isTrue();
+    }
+
+    @Test
+    void theSocketIsOwnerOnlyAndRemovedOnStop() throws Exception {
+        assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(socket.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        connector.stop();
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void aStaleSocketFileIsReplaced() throws Exception {
+        connector.stop();
+        try (var stale = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            stale.bind(UnixDomainSocketAddress.of(socket));
+        }
+        assertThat(socket).exists();
+        connector = new TokenConnector(socket, tokens::issue, 4096, Duration.ofMillis(500));
+        connector.start();
+        assertThat(TokenClientAccess.request(socket, "http://localhost")).doesNotStartWith("error");
+    }
+
+    @Test
+    void badClientsGetAnErrorLineAndTheServerKeepsServing() throws Exception {
+        assertThat(TokenClientAccess.request(socket, "x".repeat(5000))).isEqualTo("error: payload larger than 4096 bytes");
+        assertThat(TokenClientAccess.request(socket, "{\"url\":\"http://a\"," + " ".repeat(5000) + "}"))
+                .startsWith("error: payload larger than");
+        assertThat(TokenClientAccess.request(socket, "garbage\u0001")).startsWith("error: ");
+        assertThat(TokenClientAccess.request(socket, "{\"url\":42}")).startsWith("error: ");
+        assertThat(TokenClientAccess.request(socket, "")).isEqualTo("error: empty payload");
+        assertThat(rawRequest(new byte[] {(byte) 0xff, (byte) 0xfe, 0})).isEqualTo("error: payload is not UTF-8\n");
+
+        // a client that never finishes is cut off after the timeout
+        try (SocketChannel silent = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            silent.write(ByteBuffer.wrap("http://".getBytes(StandardCharsets.UTF_8)));
+            ByteBuffer in = ByteBuffer.allocate(100);
+            assertThat(silent.read(in)).isEqualTo(-1);
+        }
+        // one that leaves at once does no harm
+        SocketChannel.open(UnixDomainSocketAddress.of(socket)).close();
+
+        assertThat(tokens.validate(TokenClientAccess.request(socket, "http://localhost:1")).isValid()).isTrue();
+    }
+
+    private String rawRequest(byte[] payload) throws Exception {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap(payload));
+            channel.shutdownOutput();
+            ByteBuffer in = ByteBuffer.allocate(1000);
+            while (channel.read(in) >= 0) {
+                // until the server closes
+            }
+            return new String(in.array(), 0, in.position(), StandardCharsets.UTF_8);
+        }
+    }
+}
