@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -57,25 +58,32 @@ public class LauncherProcessIT {
                 .start();
         JsonRpcClient client = new JsonRpcClient(port);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode versions = null;
-        while (versions == null && System.nanoTime() < deadline && process.isAlive()) {
+        boolean up = false;
+        while (!up && System.nanoTime() < deadline && process.isAlive()) {
             try {
-                JsonRpcClient.Reply reply = client.call("DeviceInfo.1.versions", null);
-                // 404 until the JSON-RPC servlet is registered
-                if (reply.status() == 200 && reply.json().has("result")) {
-                    versions = reply.result();
-                }
+                // open without a token, so a client can tell the host is up; 404 until the servlet is registered
+                JsonRpcClient.Reply reply = client.call("Controller.1.exists", "{\"method\":\"status\"}");
+                up = reply.status() == 200 && reply.json().path("result").asBoolean();
             } catch (IOException notYet) {
                 // not listening yet
             }
-            if (versions == null) {
+            if (!up) {
                 Thread.sleep(100);
             }
         }
-        assertTrue("launcher did not answer; console:\n" + Files.readString(home.resolve("console.log")), versions != null);
+        assertTrue("launcher did not answer; console:\n" + Files.readString(home.resolve("console.log")), up);
+        assertEquals("enforcement is on by default", 401, client.call("DeviceInfo.1.versions", null).status());
+
+        String token = issueToken("http://localhost");
+        String[] bearer = {"Authorization", "Bearer " + token};
+        JsonNode versions = client.post(JsonRpcClient.request(1, "DeviceInfo.1.versions", null), bearer).result();
         assertEquals("JDeviceInfo", versions.get(0).get("name").asText());
-        assertTrue(client.call("DeviceInfo.1.systeminfo", null).result().get("uptime").asLong() >= 0);
-        assertTrue(client.call("Controller.1.status", null).result().size() >= 2);
+        assertTrue(client.post(JsonRpcClient.request(2, "DeviceInfo.1.systeminfo", null), bearer).result().get("uptime").asLong() >= 0);
+        assertTrue(client.post(JsonRpcClient.request(3, "Controller.1.status", null), bearer).result().size() >= 3);
+        assertTrue(client.post(JsonRpcClient.request(4, "SecurityAgent.1.validate", "{\"token\":\"" + token + "\"}")).result().asBoolean());
+        String foreign = issueToken("https://elsewhere.example");
+        assertEquals(-32604, client.post(JsonRpcClient.request(5, "DeviceInfo.1.versions", null),
+                "Authorization", "Bearer " + foreign).errorCode());
 
         String console = Files.readString(home.resolve("console.log"));
         assertTrue("does not say where it serves:\n" + console, console.contains("127.0.0.1:" + port));
@@ -85,6 +93,16 @@ public class LauncherProcessIT {
         int exit = process.exitValue();
         assertTrue("exit code " + exit, exit == 0 || exit == 143);
         assertTrue("nothing logged to log/", Files.size(home.resolve("log/switchboard.log")) > 0);
+    }
+
+    /** What an administrator does: {@code bin/switchboard token <url>}. */
+    private String issueToken(String url) throws IOException, InterruptedException {
+        Process command = new ProcessBuilder(home.resolve("bin/switchboard").toString(), "token", url)
+                .directory(home.toFile()).redirectErrorStream(true).start();
+        String output = new String(command.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals("bin/switchboard token failed: " + output, 0, command.waitFor());
+        assertEquals("not a JWT: " + output, 3, output.split("\\.").length);
+        return output;
     }
 
     private static int freePort() throws IOException {
