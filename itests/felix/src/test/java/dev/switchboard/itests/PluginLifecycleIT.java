@@ -130,7 +130,7 @@ public class PluginLifecycleIT extends SwitchboardTestSupport {
             }
         });
         caller.start();
-        Bundle deviceInfo = bundle("dev.switchboard.deviceinfo");
+        Bundle deviceInfo = installedBundle("dev.switchboard.deviceinfo");
         for (int i = 0; i < 3; i++) {
             deviceInfo.update();
             awaitPlugin("DeviceInfo");
@@ -145,14 +145,5 @@ public class PluginLifecycleIT extends SwitchboardTestSupport {
         caller.join();
         assertEquals("calls to another plugin failed during the updates", 0, failed.get());
         assertTrue(client().call("DeviceInfo.1.systeminfo", null).result().get("totalram").asLong() > 0);
-    }
-
-    private Bundle bundle(String symbolicName) {
-        for (Bundle bundle : context.getBundles()) {
-            if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
     }
 }

@@ -24,6 +24,7 @@ import javax.inject.Inject;
 
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -112,6 +113,15 @@ public abstract class SwitchboardTestSupport {
             properties.put((String) keyValues[i], keyValues[i + 1]);
         }
         configAdmin.getFactoryConfiguration("dev.switchboard." + kind, callsign, "?").update(properties);
+    }
+
+    protected Bundle installedBundle(String symbolicName) {
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
     }
 
     protected static void eventually(Duration timeout, Callable<Boolean> condition) throws Exception {
