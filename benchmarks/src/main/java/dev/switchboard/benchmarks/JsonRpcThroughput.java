@@ -68,23 +68,30 @@ public final class JsonRpcThroughput {
 
             baseline = baseline(answer);
             URI bare = URI.create("http://127.0.0.1:" + ((ServerConnector) baseline.getConnectors()[0]).getLocalPort() + "/");
-            run(client, bare, null, 2, concurrency);
-            run(client, switchboard, null, 2, concurrency);
-            double bareRate = run(client, bare, null, seconds, concurrency);
-            double openRate = run(client, switchboard, null, seconds, concurrency);
+            String token = issueToken(home);
+            // warm the JIT of both servers, then alternate, so that no side gains from a warmer JIT or a quieter machine
+            run(client, bare, null, 5, concurrency);
+            run(client, switchboard, null, 15, concurrency);
+            double bareRate = 0;
+            double openRate = 0;
+            double enforcedRate = 0;
+            int rounds = 3;
+            for (int round = 0; round < rounds; round++) {
+                bareRate += run(client, bare, null, seconds, concurrency) / rounds;
+                openRate += run(client, switchboard, null, seconds, concurrency) / rounds;
+                if (token != null) {
+                    enforce(rpcConfig, true, client, switchboard);
+                    enforcedRate += run(client, switchboard, token, seconds, concurrency) / rounds;
+                    enforce(rpcConfig, false, client, switchboard);
+                }
+            }
             System.out.printf("start to first answer: %.2f s%n", startSeconds);
             System.out.printf("bare Jetty handler:                 %,10.0f requests/s%n", bareRate);
             System.out.printf("Switchboard, enforcement off:       %,10.0f requests/s%n", openRate);
             System.out.printf("ratio Switchboard / bare Jetty: %.2f%n", openRate / bareRate);
-
-            String token = issueToken(home);
             if (token == null) {
                 System.out.println("no SecurityAgent in this distribution: enforcement not measured");
             } else {
-                Files.writeString(rpcConfig, "enforce=true\n");
-                awaitAnswer(client, switchboard, token, host);
-                run(client, switchboard, token, 2, concurrency);
-                double enforcedRate = run(client, switchboard, token, seconds, concurrency);
                 System.out.printf("Switchboard, token checked by ACL:  %,10.0f requests/s%n", enforcedRate);
                 System.out.printf("ratio enforcement on / off: %.2f%n", enforcedRate / openRate);
             }
@@ -112,6 +119,18 @@ public final class JsonRpcThroughput {
             }
         }
         return home;
+    }
+
+    /** Switches enforcement through etc/ and waits until a call without a token shows it applies. */
+    private static void enforce(Path rpcConfig, boolean on, HttpClient client, URI uri) throws Exception {
+        Files.writeString(rpcConfig, "enforce=" + on + "\n");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (post(client, uri, null).getStatus() != (on ? 401 : 200)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("enforce=" + on + " did not apply within 30 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** A token from the distribution's own administrator command, or null when it has none. */

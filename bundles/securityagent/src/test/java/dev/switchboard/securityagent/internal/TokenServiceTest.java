@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -229,35 +227,6 @@ class TokenServiceTest {
         for (String token : new String[] {null, "", ".", "..", "a.b.c", "\u0000", "eyJ.eyJ.sig", "a".repeat(100_000)}) {
             assertThat(service.validate(token).status()).isEqualTo(Status.INVALID);
         }
-    }
-
-    @Test
-    void validatesAtLeast200000CachedTokensPerSecond() {
-        List<String> tokens = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            tokens.add(service.issue("{\"url\":\"http://localhost:8080/app\",\"user\":\"user" + i + "\"}"));
-        }
-        int count = 200_000;
-        double best = 0;
-        for (int round = 0; round < 5; round++) {
-            // fresh copies, as a transport hands over a new string for every request
-            String[] copies = new String[count];
-            for (int i = 0; i < count; i++) {
-                copies[i] = new String(tokens.get(i % tokens.size()).toCharArray());
-            }
-            long start = System.nanoTime();
-            int valid = 0;
-            for (String copy : copies) {
-                if (service.validate(copy).isValid()) {
-                    valid++;
-                }
-            }
-            long nanos = System.nanoTime() - start;
-            assertThat(valid).isEqualTo(count);
-            best = Math.max(best, count * 1e9 / nanos);
-        }
-        LoggerFactory.getLogger(TokenServiceTest.class).info("{} cached validations per second", Math.round(best));
-        assertThat(best).as("validations per second").isGreaterThanOrEqualTo(200_000);
     }
 
     private void assertInvalid(String token, String reason) {
