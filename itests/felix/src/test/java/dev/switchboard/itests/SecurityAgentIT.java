@@ -156,7 +156,8 @@ public class SecurityAgentIT extends SwitchboardTestSupport {
         agent.start();
         eventually(Duration.ofSeconds(30), () -> call(before, "DeviceInfo.1.versions", null).json().has("result"));
 
-        ServiceReference<?> commands = context.getServiceReferences((String) null, "(osgi.command.scope=switchboard)")[0];
+        ServiceReference<?> commands = context.getServiceReferences((String) null,
+                "(&(osgi.command.scope=switchboard)(osgi.command.function=revoke))")[0];
         Object shell = context.getService(commands);
         try {
             shell.getClass().getMethod("revoke", String.class).invoke(shell, claims(before).get("jti").asText());

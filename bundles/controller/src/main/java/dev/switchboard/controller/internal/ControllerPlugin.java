@@ -1,9 +1,11 @@
 package dev.switchboard.controller.internal;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.Dictionary;
 import java.util.Enumeration;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -14,6 +16,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -22,6 +27,7 @@ import dev.switchboard.api.jsonrpc.JsonRpcException;
 import dev.switchboard.api.plugin.EventSink;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.api.plugin.PluginConstants;
+import dev.switchboard.rpc.metrics.RpcMetrics;
 
 /** The {@code Controller} plugin: Thunder's view of the plugins over JSON-RPC. */
 @Component(service = Plugin.class, configurationPid = "dev.switchboard.controller",
@@ -39,6 +45,10 @@ public class ControllerPlugin implements Plugin, JController {
     private final PluginStates states;
     private final Consumer<PluginStates.StateChange> forwarder;
     private volatile EventSink events = EventSink.DISCARD;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RpcMetrics rpcMetrics;
 
     @Activate
     public ControllerPlugin(@Reference PluginStates states) {
@@ -70,6 +80,36 @@ public class ControllerPlugin implements Plugin, JController {
     @Override
     public void deactivate(Callsign params) {
         states.deactivate(requireOther(params));
+    }
+
+    @Override
+    public List<MethodMetrics> metrics(String callsign) {
+        RpcMetrics current = rpcMetrics;
+        if (current == null) {
+            return List.of();
+        }
+        List<Long> bounds = current.latencyBoundsMicros();
+        return (callsign == null || callsign.isEmpty() ? current.snapshot() : current.snapshot(callsign)).stream()
+                .map(m -> view(m, bounds)).toList();
+    }
+
+    static MethodMetrics view(dev.switchboard.rpc.metrics.MethodMetrics m, List<Long> boundsMicros) {
+        Map<String, Long> codes = new LinkedHashMap<>();
+        m.errorCodes().forEach((code, count) -> codes.put(String.valueOf(code), count));
+        Map<String, Long> buckets = new LinkedHashMap<>();
+        for (int i = 0; i < m.latencyBuckets().size(); i++) {
+            long count = m.latencyBuckets().get(i);
+            if (count > 0) {
+                buckets.put(i < boundsMicros.size() ? millis(boundsMicros.get(i)).toPlainString() : "+Inf", count);
+            }
+        }
+        double average = m.requests() == 0 ? 0 : millis(m.latencySumMicros() / m.requests()).doubleValue();
+        return new MethodMetrics(m.callsign(), m.method(), m.requests(), m.errors(), codes, new Latency(m.requests(),
+                millis(m.latencySumMicros()).doubleValue(), average, millis(m.latencyMaxMicros()).doubleValue(), buckets));
+    }
+
+    private static BigDecimal millis(long micros) {
+        return BigDecimal.valueOf(micros, 3).stripTrailingZeros();
     }
 
     @Override

@@ -23,6 +23,23 @@ public interface JController {
             String startmode, List<InterfaceVersion> version, Map<String, Object> configuration) {
     }
 
+    /**
+     * The requests the transport answered for one method of one callsign.
+     *
+     * @param errorcodes errors by JSON-RPC code
+     * @param latency    time to answer, in milliseconds
+     */
+    record MethodMetrics(String callsign, String method, long requests, long errors, Map<String, Long> errorcodes,
+            Latency latency) {
+    }
+
+    /**
+     * @param buckets requests per bucket, by the bucket's upper bound in milliseconds ("+Inf" for the rest);
+     *                not cumulative, empty buckets left out
+     */
+    record Latency(long count, double summs, double averagems, double maxms, Map<String, Long> buckets) {
+    }
+
     /** Every plugin, or the one named by the index. */
     @JsonRpcMethod(property = true)
     List<PluginStatus> status(@Index String callsign);
@@ -32,6 +49,13 @@ public interface JController {
 
     @JsonRpcMethod
     void deactivate(Callsign params);
+
+    /**
+     * What the transport answered per callsign and method, or for the callsign named by the index.
+     * Calls to names that are no bound plugin or method are counted under callsign or method "unknown".
+     */
+    @JsonRpcMethod(property = true)
+    List<MethodMetrics> metrics(@Index String callsign);
 
     /** The plugin's own configuration, without callsign, startmode and framework properties. */
     @JsonRpcMethod(value = "configuration", property = true)

@@ -56,13 +56,16 @@ final class Dispatcher {
     private final long timeoutMillis;
     private final int maxBatch;
     private final Predicate<String> configured;
+    private final Metrics metrics;
 
     /**
      * @param configured tells whether a callsign has a configuration, to tell an inactive plugin from an unknown one
+     * @param metrics    counts every request answered
      */
     Dispatcher(PluginRegistry registry, Enforcement enforcement, Executor workers, long timeoutMillis, int maxBatch,
-            Predicate<String> configured) {
+            Predicate<String> configured, Metrics metrics) {
         this.registry = registry;
+        this.metrics = metrics;
         this.enforcement = enforcement;
         this.workers = workers;
         this.timeoutMillis = timeoutMillis;
@@ -75,7 +78,7 @@ final class Dispatcher {
             return answerOne(message, channel);
         }
         if (message.isEmpty() || message.size() > maxBatch) {
-            return CompletableFuture.completedFuture(failure(null, "batch", channel, new JsonRpcException(
+            return CompletableFuture.completedFuture(refused("batch", channel, new JsonRpcException(
                     ErrorCode.INVALID_REQUEST, "a batch holds 1 to " + maxBatch + " requests, not " + message.size())));
         }
         List<CompletableFuture<Answer>> parts = new ArrayList<>(message.size());
@@ -96,19 +99,28 @@ final class Dispatcher {
 
     /** The answer to a message that is not JSON at all. */
     Answer parseError(String detail, Channel channel) {
-        return failure(null, "?", channel, new JsonRpcException(ErrorCode.PARSE_ERROR, detail));
+        return refused("?", channel, new JsonRpcException(ErrorCode.PARSE_ERROR, detail));
     }
 
     /** The answer to a message refused before parsing (too large, too deep). */
     Answer invalidRequest(String detail, Channel channel) {
-        return failure(null, "?", channel, new JsonRpcException(ErrorCode.INVALID_REQUEST, detail));
+        return refused("?", channel, new JsonRpcException(ErrorCode.INVALID_REQUEST, detail));
+    }
+
+    /** A message refused as a whole, before any request in it was looked at. */
+    private Answer refused(String what, Channel channel, JsonRpcException e) {
+        metrics.unknown().record(0, e.code());
+        return failure(null, what, channel, e);
     }
 
     private CompletableFuture<Answer> answerOne(JsonNode request, Channel channel) {
+        long start = System.nanoTime();
+        Metrics.Cell counted = metrics.unknown();
         JsonNode id = request.isObject() ? request.get("id") : null;
         if (id != null && !(id.isTextual() || id.isNumber() || id.isNull())) {
-            return CompletableFuture.completedFuture(failure(null, "?", channel,
-                    new JsonRpcException(ErrorCode.INVALID_REQUEST, "id must be a string, a number or null")));
+            JsonRpcException e = new JsonRpcException(ErrorCode.INVALID_REQUEST, "id must be a string, a number or null");
+            counted.record(System.nanoTime() - start, e.code());
+            return CompletableFuture.completedFuture(failure(null, "?", channel, e));
         }
         JsonNode methodNode = request.isObject() ? request.get("method") : null;
         String method = methodNode != null && methodNode.isTextual() ? methodNode.asText() : "?";
@@ -116,33 +128,59 @@ final class Dispatcher {
             validate(request, method);
         } catch (JsonRpcException e) {
             // not a valid request, so not a notification either: always answered
+            counted.record(System.nanoTime() - start, e.code());
             return CompletableFuture.completedFuture(failure(id, method, channel, e));
         }
         boolean notification = id == null;
         try {
             Designator designator = Designator.parse(method, channel.boundCallsign());
+            BoundPlugin found = registry.find(designator.callsign());
+            counted = cell(found, designator);
             Call call = new Call(designator.callsign(), designator.version(), designator.method(), designator.index(),
                     channel.origin());
             Decision decision = enforcement.decide(channel.token(), call);
             if (decision != Decision.ALLOWED) {
-                Answer refused = failure(id, method, channel, new JsonRpcException(ErrorCode.NOT_ALLOWED,
-                        decision == Decision.UNAUTHENTICATED ? "no valid token" : "not allowed for this token"));
+                JsonRpcException e = new JsonRpcException(ErrorCode.NOT_ALLOWED,
+                        decision == Decision.UNAUTHENTICATED ? "no valid token" : "not allowed for this token");
+                counted.record(System.nanoTime() - start, e.code());
+                Answer refused = failure(id, method, channel, e);
                 return CompletableFuture.completedFuture(new Answer(notification ? null : refused.body(),
                         decision == Decision.UNAUTHENTICATED));
             }
-            BoundPlugin plugin = plugin(designator.callsign());
+            BoundPlugin plugin = plugin(found, designator.callsign());
             Map<String, MethodHandler> methods = plugin.methods().methods(designator.version());
             Caller caller = new Caller(channel.token(), channel.origin());
             JsonNode params = request.get("params");
+            Metrics.Cell cell = counted;
             return invoke(() -> call(plugin, methods, designator, params, caller, channel))
-                    .handle((result, error) -> error == null
-                            ? success(id, result)
-                            : failure(id, method, channel, unwrap(error)))
+                    .handle((result, error) -> {
+                        if (error == null) {
+                            cell.record(System.nanoTime() - start, 0);
+                            return success(id, result);
+                        }
+                        JsonRpcException e = unwrap(error);
+                        cell.record(System.nanoTime() - start, e.code());
+                        return failure(id, method, channel, e);
+                    })
                     .thenApply(answer -> notification ? new Answer(null, false) : answer);
         } catch (JsonRpcException e) {
+            counted.record(System.nanoTime() - start, e.code());
             Answer failed = failure(id, method, channel, e);
             return CompletableFuture.completedFuture(notification ? new Answer(null, false) : failed);
         }
+    }
+
+    /**
+     * Where a request is counted: under its callsign and method when the plugin is bound and has
+     * that method, else under {@link Metrics#UNKNOWN}, so that made-up names never add entries.
+     */
+    private Metrics.Cell cell(BoundPlugin plugin, Designator designator) {
+        if (plugin == null) {
+            return metrics.unknown();
+        }
+        Map<String, MethodHandler> methods = plugin.methods().methodsOrNull(designator.version());
+        boolean known = methods != null && (methods.containsKey(designator.method()) || isBuiltIn(designator.method()));
+        return metrics.cell(plugin.callsign(), known ? designator.method() : Metrics.UNKNOWN);
     }
 
     private static void validate(JsonNode request, String method) {
@@ -158,8 +196,7 @@ final class Dispatcher {
         }
     }
 
-    private BoundPlugin plugin(String callsign) {
-        BoundPlugin plugin = registry.find(callsign);
+    private BoundPlugin plugin(BoundPlugin plugin, String callsign) {
         if (plugin != null) {
             return plugin;
         }

@@ -85,11 +85,16 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
 
         @AttributeDefinition(description = "A WebSocket silent for this long is closed")
         long webSocketIdleTimeoutSeconds() default 300;
+
+        @AttributeDefinition(description = "Serve the request metrics in Prometheus text format on GET /metrics "
+                + "(without a token, on the address HTTP listens on)")
+        boolean metricsEndpoint() default true;
     }
 
     private final transient Enforcement enforcement = new Enforcement();
     private final transient PluginRegistry registry;
     private final transient ConfigurationAdmin configurationAdmin;
+    private final transient Metrics metrics;
     private transient ThreadPoolExecutor workers;
     private transient volatile Limits limits;
 
@@ -99,9 +104,10 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
 
     @Activate
     public JsonRpcServlet(@Reference PluginRegistry registry, @Reference ConfigurationAdmin configurationAdmin,
-            Config config) {
+            @Reference Metrics metrics, Config config) {
         this.registry = registry;
         this.configurationAdmin = configurationAdmin;
+        this.metrics = metrics;
         modified(config);
     }
 
@@ -128,7 +134,7 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
                 });
         workers.allowCoreThreadTimeOut(true);
         Dispatcher dispatcher = new Dispatcher(registry, enforcement, workers, config.callTimeoutMillis(),
-                config.maxBatchSize(), this::isConfigured);
+                config.maxBatchSize(), this::isConfigured, metrics);
         limits = new Limits(config, Json.requestParser(config.maxNestingDepth()), dispatcher);
         enforcement.enforce(config.enforce());
         if (!config.enforce()) {

@@ -50,10 +50,15 @@ final class MethodTable {
 
     /** The methods of the interface with this major version; 0 selects the default interface. */
     Map<String, MethodHandler> methods(int version) {
-        Map<String, MethodHandler> methods = version == 0 ? byMajor.values().iterator().next() : byMajor.get(version);
+        Map<String, MethodHandler> methods = methodsOrNull(version);
         if (methods == null) {
             throw new JsonRpcException(ErrorCode.VERSION_NOT_SUPPORTED, "no interface with major version " + version);
         }
         return methods;
+    }
+
+    /** As {@link #methods(int)}, but null when there is no interface with that version. */
+    Map<String, MethodHandler> methodsOrNull(int version) {
+        return version == 0 ? byMajor.values().iterator().next() : byMajor.get(version);
     }
 }

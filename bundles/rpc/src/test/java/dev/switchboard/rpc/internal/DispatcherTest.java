@@ -25,6 +25,7 @@ import dev.switchboard.api.plugin.JsonRpcInterface;
 import dev.switchboard.api.plugin.JsonRpcMethod;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.api.security.Decision;
+import dev.switchboard.rpc.metrics.MethodMetrics;
 
 class DispatcherTest {
 
@@ -124,6 +125,7 @@ class DispatcherTest {
 
     private final PluginRegistry registry = new PluginRegistry();
     private final Enforcement enforcement = new Enforcement();
+    private final Metrics metrics = new Metrics();
     private final Counter counter = new Counter();
     private final List<String> pushed = new ArrayList<>();
     private final EventHub.Subscriber subscriber = pushed::add;
@@ -133,7 +135,7 @@ class DispatcherTest {
     @BeforeEach
     void setUp() {
         workers = Executors.newFixedThreadPool(4);
-        dispatcher = new Dispatcher(registry, enforcement, workers, 500, 4, "Sleeping"::equals);
+        dispatcher = new Dispatcher(registry, enforcement, workers, 500, 4, "Sleeping"::equals, metrics);
         enforcement.enforce(false);
         registry.bindPlugin(counter, Map.of("callsign", "Counter", "service.id", 7L));
     }
@@ -299,5 +301,62 @@ class DispatcherTest {
             throw new IllegalStateException("broken officer");
         });
         assertThat(errorCode("Counter.1.total", null)).isEqualTo(-32604);
+    }
+
+    private MethodMetrics metricsOf(String callsign, String method) {
+        return metrics.snapshot().stream().filter(m -> m.callsign().equals(callsign) && m.method().equals(method))
+                .findFirst().orElseThrow(() -> new AssertionError("no metrics for " + callsign + "." + method));
+    }
+
+    @Test
+    void countsRequestsErrorsAndLatencyPerCallsignAndMethod() {
+        call(request("Counter.1.add", "{\"by\":1}"));
+        call(request("Counter.add", "{\"by\":1}"));
+        call(request("Counter.1.add", null));
+        call(request("Counter.1.broken", null));
+        call(request("Counter.1.versions", null));
+        call("{\"jsonrpc\":\"2.0\",\"method\":\"Counter.1.add\",\"params\":{\"by\":1}}");
+
+        MethodMetrics add = metricsOf("Counter", "add");
+        assertThat(add.requests()).isEqualTo(4);
+        assertThat(add.errors()).isEqualTo(1);
+        assertThat(add.errorCodes()).containsExactly(Map.entry(-32602, 1L));
+        assertThat(add.latencyBuckets().stream().mapToLong(Long::longValue).sum()).isEqualTo(4);
+        assertThat(add.latencyMaxMicros()).isPositive();
+        assertThat(metricsOf("Counter", "broken").errorCodes()).containsExactly(Map.entry(-32603, 1L));
+        assertThat(metricsOf("Counter", "versions").errors()).isZero();
+    }
+
+    @Test
+    void madeUpNamesShareTheUnknownEntries() {
+        for (int i = 0; i < 50; i++) {
+            call(request("Counter.1.nothing" + i, null));
+            call(request("Nobody" + i + ".1.add", null));
+        }
+        call(request("Counter.9.add", null));
+        call(request("Counter..add", null));
+        call("{\"id\":1}");
+        call("[]");
+        assertThat(metrics.snapshot()).extracting(m -> m.callsign() + "." + m.method())
+                .containsExactly("Counter.unknown", "unknown.unknown");
+        assertThat(metricsOf("Counter", "unknown").requests()).isEqualTo(51);
+        assertThat(metricsOf("Counter", "unknown").errorCodes())
+                .containsExactly(Map.entry(-32601, 50L), Map.entry(-31038, 1L));
+        MethodMetrics unknown = metricsOf("unknown", "unknown");
+        assertThat(unknown.requests()).isEqualTo(53);
+        assertThat(unknown.errorCodes()).containsEntry(-31043, 50L).containsEntry(-31015, 1L).containsEntry(-32600, 2L);
+    }
+
+    @Test
+    void refusedCallsAndTimeoutsAreCounted() {
+        enforcement.enforce(true);
+        enforcement.officer((token, call) -> Decision.DENIED);
+        call(request("Counter.1.total", null));
+        enforcement.enforce(false);
+        call(request("Counter.1.block", null));
+        assertThat(metricsOf("Counter", "total").errorCodes()).containsExactly(Map.entry(-32604, 1L));
+        MethodMetrics block = metricsOf("Counter", "block");
+        assertThat(block.errorCodes()).containsExactly(Map.entry(-32000, 1L));
+        assertThat(block.latencyMaxMicros()).isGreaterThanOrEqualTo(500_000);
     }
 }
