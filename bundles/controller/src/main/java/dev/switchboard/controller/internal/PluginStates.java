@@ -233,12 +233,14 @@ public class PluginStates implements ConfigurationListener {
             Dictionary<String, Object> properties = configuration.getProperties();
             String name = String.valueOf(properties.get(PluginConstants.CALLSIGN));
             ServiceReference<Plugin> reference = running.get(name);
-            Class<?> type = reference == null ? null : pluginClass(reference);
+            // a failed instance may still have a registered service; getting it would only log an error
+            boolean failed = activationFailure(name) != null;
+            Class<?> type = reference == null || failed ? null : pluginClass(reference);
             String state;
             String reason = reasons.getOrDefault(name, "Startup");
             if (type != null) {
                 state = "activated";
-            } else if (activationFailure(name) != null) {
+            } else if (failed) {
                 state = "deactivated";
                 reason = "InitializationFailed";
             } else if (conditions.containsKey(name)) {
