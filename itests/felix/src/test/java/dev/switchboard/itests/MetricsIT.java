@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 
 import org.junit.Test;
@@ -70,12 +69,12 @@ public class MetricsIT extends SwitchboardTestSupport {
     public void metricsEndpointCanBeSwitchedOff() throws Exception {
         assertEquals(200, get("/metrics").statusCode());
         try {
-            Files.writeString(etc().resolve("dev.switchboard.rpc.cfg"), rpcConfiguration() + "metricsEndpoint=false\n");
+            writeEtc("dev.switchboard.rpc.cfg", rpcConfiguration() + "metricsEndpoint=false\n");
             eventually(Duration.ofSeconds(15), () -> get("/metrics").statusCode() == 404);
             // JSON-RPC goes on
             assertTrue(client().call("Controller.1.metrics", null).json().has("result"));
         } finally {
-            Files.writeString(etc().resolve("dev.switchboard.rpc.cfg"), rpcConfiguration());
+            writeEtc("dev.switchboard.rpc.cfg", rpcConfiguration());
             eventually(Duration.ofSeconds(15), () -> get("/metrics").statusCode() == 200);
         }
     }

@@ -3,7 +3,6 @@ package dev.switchboard.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,19 +50,17 @@ public class PluginLifecycleIT extends SwitchboardTestSupport {
 
     @Test
     public void configurationFileInEtcAppliesLive() throws Exception {
-        Files.writeString(etc().resolve("dev.switchboard.fixture-FromFile.cfg"), "callsign=FromFile\ngreeting=salut\n");
+        writeEtc("dev.switchboard.fixture-FromFile.cfg", "callsign=FromFile\ngreeting=salut\n");
         awaitPlugin("FromFile");
         JsonRpcClient client = client();
         assertEquals("salut x from FromFile", client.call("FromFile.1.echo", "{\"text\":\"x\"}").result().asText());
-        Files.writeString(etc().resolve("dev.switchboard.fixture-FromFile.cfg"), "callsign=FromFile\ngreeting=ciao\n");
+        writeEtc("dev.switchboard.fixture-FromFile.cfg", "callsign=FromFile\ngreeting=ciao\n");
         eventually(Duration.ofSeconds(15), () -> client.call("FromFile.1.echo", "{\"text\":\"x\"}").json().path("result").asText().equals("ciao x from FromFile"));
     }
 
     @Test
     public void thunderPluginFileIsImported() throws Exception {
-        Files.createDirectories(etc().resolve("plugins"));
-        Files.writeString(etc().resolve("plugins/Imported.json"),
-                "{\"callsign\":\"Imported\",\"classname\":\"Fixture\",\"locator\":\"libFixture.so\",\"startmode\":\"Activated\","
+        writeEtc("plugins/Imported.json", "{\"callsign\":\"Imported\",\"classname\":\"Fixture\",\"locator\":\"libFixture.so\",\"startmode\":\"Activated\","
                         + "\"configuration\":{\"greeting\":\"hallo\"}}");
         awaitPlugin("Imported");
         assertEquals("hallo x from Imported", client().call("Imported.1.echo", "{\"text\":\"x\"}").result().asText());

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -57,7 +56,7 @@ public class SecurityAgentIT extends SwitchboardTestSupport {
 
     @Before
     public void startSecurityAgent() throws Exception {
-        Files.writeString(etc().resolve("acl.json"), ACL);
+        writeEtc("acl.json", ACL);
         if (configAdmin.listConfigurations("(callsign=SecurityAgent)") == null) {
             configure("securityagent", "SecurityAgent");
             configure("fixture", "Fixture");
@@ -134,15 +133,15 @@ public class SecurityAgentIT extends SwitchboardTestSupport {
         String stranger = token("http://stranger.example");
         assertEquals(-32604, call(stranger, "DeviceInfo.1.versions", null).errorCode());
         try {
-            Files.writeString(etc().resolve("acl.json"), ACL.replace("\"default\":{\"default\":\"blocked\"}",
+            writeEtc("acl.json", ACL.replace("\"default\":{\"default\":\"blocked\"}",
                     "\"default\":{\"default\":\"allowed\"}"));
             eventually(Duration.ofSeconds(15), () -> call(stranger, "DeviceInfo.1.versions", null).json().has("result"));
 
-            Files.writeString(etc().resolve("acl.json"), "{\"assign\":[{\"url\":\"*\",\"role\":\"missing\"}],\"roles\":{}}");
+            writeEtc("acl.json", "{\"assign\":[{\"url\":\"*\",\"role\":\"missing\"}],\"roles\":{}}");
             Thread.sleep(3000); // several reload rounds
             assertTrue("the last good ACL stays", call(stranger, "DeviceInfo.1.versions", null).json().has("result"));
         } finally {
-            Files.writeString(etc().resolve("acl.json"), ACL);
+            writeEtc("acl.json", ACL);
             eventually(Duration.ofSeconds(15),
                     () -> call(stranger, "DeviceInfo.1.versions", null).json().path("error").path("code").asInt() == -32604);
         }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,6 +92,18 @@ public abstract class SwitchboardTestSupport {
     /** The folder FileInstall watches in this framework, as the launcher's etc/. */
     protected Path etc() {
         return Path.of(context.getProperty("switchboard.home"), "etc");
+    }
+
+    /**
+     * Replaces a file under etc/ in one step, as an editor saving atomically does, so that the
+     * folder's watchers never read half a file.
+     */
+    protected void writeEtc(String relative, String content) throws IOException {
+        Path target = etc().resolve(relative);
+        Files.createDirectories(target.getParent());
+        Path temp = Files.createTempFile(etc().getParent(), "etc", ".tmp");
+        Files.writeString(temp, content);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Waits until the transport answers {@code callsign}, as it does once the plugin is bound. */
