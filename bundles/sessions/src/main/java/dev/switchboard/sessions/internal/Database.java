@@ -1,0 +1,147 @@
+package dev.switchboard.sessions.internal;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import liquibase.Liquibase;
+import liquibase.Scope;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
+
+/** The connection pool and the schema migrations, for H2 and PostgreSQL. */
+final class Database implements AutoCloseable {
+
+    static final String CHANGELOG = "dev/switchboard/sessions/internal/db/changelog.sql";
+    /** A larger page cache than H2's default: billing passes touch every open order. */
+    static final String H2_OPTIONS = ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=131072";
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource pool;
+    private final boolean postgres;
+
+    private Database(HikariDataSource pool, boolean postgres) {
+        this.pool = pool;
+        this.postgres = postgres;
+    }
+
+    /** The default H2 file database under {@code home}. */
+    static String defaultUrl(Path home) {
+        return "jdbc:h2:file:" + home.resolve("data/sessions/sessions").toAbsolutePath() + H2_OPTIONS;
+    }
+
+    /**
+     * Opens the pool for {@code url} (H2 or PostgreSQL) and brings the schema up to date.
+     *
+     * @param connectionTimeoutMs how long a call waits for a connection before it fails
+     */
+    static Database open(String url, String user, String password, int poolSize, long connectionTimeoutMs)
+            throws SQLException {
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("switchboard-sessions");
+        config.setDataSource(dataSource(url, user, password, postgres));
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(Math.max(250, connectionTimeoutMs));
+        config.setValidationTimeout(Math.max(250, Math.min(connectionTimeoutMs, 5000)));
+        config.setInitializationFailTimeout(-1);
+        config.setAutoCommit(true);
+        HikariDataSource pool = new HikariDataSource(config);
+        Database database = new Database(pool, postgres);
+        try {
+            database.migrate();
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return database;
+    }
+
+    private static DataSource dataSource(String url, String user, String password, boolean postgres) {
+        if (postgres) {
+            org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+            ds.setURL(url);
+            if (user != null && !user.isEmpty()) {
+                ds.setUser(user);
+            }
+            if (password != null && !password.isEmpty()) {
+                ds.setPassword(password);
+            }
+            return ds;
+        }
+        if (url.startsWith("jdbc:h2:")) {
+            org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+            ds.setURL(url);
+            ds.setUser(user == null ? "" : user);
+            ds.setPassword(password == null ? "" : password);
+            return ds;
+        }
+        throw new IllegalArgumentException("only jdbc:h2: and jdbc:postgresql: URLs are supported: " + url);
+    }
+
+    private void migrate() throws SQLException {
+        // Liquibase finds its own services (log, parsers, databases) through ServiceLoader on the
+        // context class loader: in OSGi that must be the Liquibase bundle's class loader
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Scope.class.getClassLoader());
+        try {
+            migrateWithLiquibase();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private void migrateWithLiquibase() throws SQLException {
+        try (Connection connection = pool.getConnection()) {
+            Map<String, Object> scope = Map.of(
+                    "liquibase.analytics.enabled", Boolean.FALSE,
+                    "liquibase.showBanner", Boolean.FALSE,
+                    Scope.Attr.ui.name(), new liquibase.ui.LoggerUIService(),
+                    Scope.Attr.classLoader.name(), Scope.class.getClassLoader(),
+                    Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(Database.class.getClassLoader()));
+            Scope.child(scope, () -> {
+                liquibase.database.Database target = DatabaseFactory.getInstance()
+                        .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+                try (Liquibase liquibase = new Liquibase(CHANGELOG,
+                        new ClassLoaderResourceAccessor(Database.class.getClassLoader()), target)) {
+                    liquibase.update("");
+                }
+            });
+            LOG.info("Sessions database schema is up to date ({})", postgres ? "PostgreSQL" : "H2");
+        } catch (SQLException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SQLException("schema migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    boolean postgres() {
+        return postgres;
+    }
+
+    /** Closes every connection; the next call opens new ones (used to simulate an outage in tests). */
+    void evictAll() {
+        pool.getHikariPoolMXBean().softEvictConnections();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.switchboard.sessions.internal;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.switchboard.api.plugin.EventSink;
+import dev.switchboard.sessions.api.ConnectionChange;
+import dev.switchboard.sessions.api.SessionsListener;
+import dev.switchboard.sessions.api.StatusChange;
+
+/** Delivers {@code statuschange} and {@code connchange} to in-process listeners and the plugin's sink. */
+final class Events {
+
+    static final String STATUS_CHANGE = "statuschange";
+    static final String CONNECTION_CHANGE = "connchange";
+    private static final Logger LOG = LoggerFactory.getLogger(Events.class);
+
+    private final List<SessionsListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile EventSink sink = EventSink.DISCARD;
+
+    void add(SessionsListener listener) {
+        listeners.add(listener);
+    }
+
+    void remove(SessionsListener listener) {
+        listeners.remove(listener);
+    }
+
+    void sink(EventSink sink) {
+        this.sink = sink == null ? EventSink.DISCARD : sink;
+    }
+
+    void status(StatusChange change) {
+        for (SessionsListener listener : listeners) {
+            try {
+                listener.statusChanged(change);
+            } catch (RuntimeException e) {
+                LOG.warn("A sessions listener failed on statuschange: {}", e.toString());
+            }
+        }
+        emit(STATUS_CHANGE, change);
+    }
+
+    void connection(ConnectionChange change) {
+        for (SessionsListener listener : listeners) {
+            try {
+                listener.connectionChanged(change);
+            } catch (RuntimeException e) {
+                LOG.warn("A sessions listener failed on connchange: {}", e.toString());
+            }
+        }
+        emit(CONNECTION_CHANGE, change);
+    }
+
+    private void emit(String event, Object params) {
+        try {
+            sink.emit(event, params);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot emit {}: {}", event, e.toString());
+        }
+    }
+}

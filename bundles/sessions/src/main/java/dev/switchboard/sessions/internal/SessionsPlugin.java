@@ -1,0 +1,450 @@
+package dev.switchboard.sessions.internal;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import dev.switchboard.api.plugin.EventSink;
+import dev.switchboard.api.plugin.Plugin;
+import dev.switchboard.sessions.api.AgentApi;
+import dev.switchboard.sessions.api.ClientApi;
+import dev.switchboard.sessions.api.NewOffering;
+import dev.switchboard.sessions.api.NewProduct;
+import dev.switchboard.sessions.api.Offering;
+import dev.switchboard.sessions.api.Order;
+import dev.switchboard.sessions.api.PlacedOrder;
+import dev.switchboard.sessions.api.Product;
+import dev.switchboard.sessions.api.ProductCreated;
+import dev.switchboard.sessions.api.ServiceStatus;
+import dev.switchboard.sessions.api.SessionInfo;
+import dev.switchboard.sessions.api.Sessions;
+import dev.switchboard.sessions.api.SessionsException;
+import dev.switchboard.sessions.api.SessionsException.Reason;
+import dev.switchboard.sessions.api.SessionsListener;
+import dev.switchboard.sessions.api.Template;
+import dev.switchboard.sessions.api.TemplateKind;
+import dev.switchboard.sessions.api.UsageReport;
+
+/** The Sessions plugin: the {@link Sessions} OSGi service and its JSON-RPC face, over one core. */
+@Component(service = {Plugin.class, Sessions.class}, configurationPid = "dev.switchboard.sessions",
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Designate(ocd = SessionsPlugin.Config.class, factory = true)
+public class SessionsPlugin implements Plugin, JSessions, Sessions {
+
+    @ObjectClassDefinition(name = "Switchboard Sessions plugin")
+    public @interface Config {
+        String callsign() default "Sessions";
+
+        String startmode() default "Activated";
+
+        @AttributeDefinition(description = "JDBC URL (jdbc:h2:... or jdbc:postgresql:...); empty = the H2 file"
+                + " database under ${switchboard.home}/data/sessions")
+        String jdbcUrl() default "";
+
+        String user() default "";
+
+        @AttributeDefinition(type = AttributeType.PASSWORD)
+        String password() default "";
+
+        @AttributeDefinition(description = "Most pooled database connections", min = "1")
+        int poolSize() default 8;
+
+        @AttributeDefinition(description = "How long a call waits for a database connection, in milliseconds")
+        long connectionTimeoutMs() default 5000;
+
+        @AttributeDefinition(description = "Seconds between two passes of the billing monitor; 0 = off", min = "0")
+        long billingPeriodSeconds() default 5;
+
+        @AttributeDefinition(description = "PBKDF2 iterations for new client passwords", min = "10000")
+        int passwordIterations() default Secrets.ITERATIONS;
+    }
+
+    static final String HOME_PROPERTY = "switchboard.home";
+    private static final Logger LOG = LoggerFactory.getLogger(SessionsPlugin.class);
+
+    private final Events events = new Events();
+    private final ObjectMapper mapper = JsonMapper.builder().build();
+    private Database database;
+    private SessionsCore core;
+    private ScheduledExecutorService monitor;
+
+    public SessionsPlugin() {
+    }
+
+    /** For tests: a plugin over an open database, without OSGi. */
+    SessionsPlugin(Database database, int iterations, java.util.function.LongSupplier clock) {
+        this.database = database;
+        this.core = new SessionsCore(database, mapper, new Secrets(iterations), clock, events,
+                new Throttle(clock, 3, 1000, 60_000));
+    }
+
+    @Activate
+    void activate(BundleContext context, Config config) throws SQLException {
+        String url = config.jdbcUrl() == null || config.jdbcUrl().isBlank()
+                ? Database.defaultUrl(home(context.getProperty(HOME_PROPERTY))) : config.jdbcUrl().trim();
+        database = Database.open(url, config.user(), config.password(), Math.max(1, config.poolSize()),
+                config.connectionTimeoutMs());
+        core = new SessionsCore(database, mapper, new Secrets(Math.max(10_000, config.passwordIterations())),
+                System::currentTimeMillis, events, new Throttle(System::currentTimeMillis, 3, 1000, 60_000));
+        if (config.billingPeriodSeconds() > 0) {
+            monitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "switchboard-sessions-billing");
+                thread.setDaemon(true);
+                return thread;
+            });
+            monitor.scheduleWithFixedDelay(this::billingPass, config.billingPeriodSeconds(),
+                    config.billingPeriodSeconds(), TimeUnit.SECONDS);
+        }
+        LOG.info("Sessions {} activated on {}", config.callsign(), url.replaceAll("password=[^;&]*", "password=***"));
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (monitor != null) {
+            monitor.shutdownNow();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    private void billingPass() {
+        try {
+            long start = System.nanoTime();
+            int changed = core.runBilling();
+            if (changed > 0) {
+                LOG.info("Billing pass changed {} orders in {} ms", changed, (System.nanoTime() - start) / 1_000_000);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Billing pass failed: {}", e.toString());
+        }
+    }
+
+    static Path home(String property) {
+        return (property == null || property.isBlank() ? Path.of("") : Path.of(property)).toAbsolutePath();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(SessionsListener listener) {
+        events.add(listener);
+    }
+
+    void removeListener(SessionsListener listener) {
+        events.remove(listener);
+    }
+
+    @Override
+    public void attach(EventSink sink) {
+        events.sink(sink);
+    }
+
+    Database database() {
+        return database;
+    }
+
+    // ---------------------------------------------------------------- JSON-RPC face
+
+    private static SessionsException bad(String detail) {
+        return new SessionsException(Reason.INVALID_PARAMETERS, detail);
+    }
+
+    private static <T> T need(T params) {
+        if (params == null) {
+            throw bad("params are required");
+        }
+        return params;
+    }
+
+    /** A JSON integer that fits a long; absent is {@code absent}. */
+    static long integer(JsonNode node, String name, Long absent) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            if (absent == null) {
+                throw bad(name + " is required");
+            }
+            return absent;
+        }
+        if (!node.isIntegralNumber()) {
+            throw bad(name + " must be a JSON integer");
+        }
+        if (!node.canConvertToLong()) {
+            throw bad(name + " is too large");
+        }
+        return node.longValue();
+    }
+
+    static Map<String, String> stringMap(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw bad("config must be an object of strings");
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        var fields = node.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            if (!field.getValue().isTextual()) {
+                throw bad("config." + field.getKey() + " must be a string");
+            }
+            map.put(field.getKey(), field.getValue().textValue());
+        }
+        return map;
+    }
+
+    private static UsageReport usage(JsonNode up, JsonNode down, boolean optional) {
+        boolean absent = (up == null || up.isNull()) && (down == null || down.isNull());
+        if (optional && absent) {
+            return null;
+        }
+        return new UsageReport(integer(up, "bytesUp", null), integer(down, "bytesDown", null));
+    }
+
+    @Override
+    public Template registerTemplate(TemplateParams params) {
+        need(params);
+        TemplateKind kind;
+        try {
+            kind = TemplateKind.valueOf(String.valueOf(params.kind()).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw bad("kind must be OFFER or ACCESS");
+        }
+        if (params.schema() == null || !params.schema().isObject()) {
+            throw new SessionsException(Reason.INVALID_SCHEMA, "schema must be a JSON object");
+        }
+        return registerTemplate(kind, params.schema().toString());
+    }
+
+    @Override
+    public ProductCreated createProduct(ProductParams params) {
+        need(params);
+        Map<String, String> config = params.config() == null || params.config().isNull() ? Map.of()
+                : stringMap(params.config());
+        return createProduct(new NewProduct(params.name(), params.offerTemplate(), params.accessTemplate(),
+                params.agent() == null || params.agent(), params.serviceEndpoint(), config));
+    }
+
+    @Override
+    public Product product(Id params) {
+        return product(need(params).id());
+    }
+
+    @Override
+    public PlacedOrder placeOrder(OrderParams params) {
+        need(params);
+        return placeOrder(params.offering(), integer(params.deposit(), "deposit", null));
+    }
+
+    @Override
+    public Order recordPayment(PaymentParams params) {
+        need(params);
+        return recordPayment(params.order(), integer(params.amount(), "amount", null));
+    }
+
+    @Override
+    public Order suspend(OrderRef params) {
+        return suspend(need(params).order());
+    }
+
+    @Override
+    public Order resume(OrderRef params) {
+        return resume(need(params).order());
+    }
+
+    @Override
+    public Order terminate(OrderRef params) {
+        return terminate(need(params).order());
+    }
+
+    @Override
+    public Order order(OrderRef params) {
+        return order(need(params).order());
+    }
+
+    @Override
+    public List<Order> orders(OrdersQuery params) {
+        ServiceStatus status = null;
+        if (params != null && params.status() != null) {
+            try {
+                status = ServiceStatus.of(params.status());
+            } catch (IllegalArgumentException e) {
+                throw bad("unknown status " + params.status());
+            }
+        }
+        return orders(params == null ? null : params.product(), status);
+    }
+
+    @Override
+    public List<SessionInfo> sessions(OrderRef params) {
+        return sessions(need(params).order());
+    }
+
+    @Override
+    public Changed runBillingPass() {
+        return new Changed(core.runBilling());
+    }
+
+    @Override
+    public int runBilling() {
+        return core.runBilling();
+    }
+
+    @Override
+    public boolean authClient(AuthParams params) {
+        need(params);
+        agent(params.product(), params.credential()).authClient(params.clientKey(), params.password());
+        return true;
+    }
+
+    @Override
+    public boolean setProductConfig(ConfigParams params) {
+        need(params);
+        AgentApi agent = agent(params.product(), params.credential());
+        agent.setProductConfig(stringMap(params.config()));
+        return true;
+    }
+
+    @Override
+    public SessionInfo startSession(StartParams params) {
+        need(params);
+        return agent(params.product(), params.credential()).startSession(params.clientKey(), params.connection(),
+                params.clientAddress());
+    }
+
+    @Override
+    public Status updateSession(UsageParams params) {
+        need(params);
+        AgentApi agent = agent(params.product(), params.credential());
+        return new Status(agent.updateSession(params.clientKey(), params.connection(),
+                usage(params.bytesUp(), params.bytesDown(), false)).wire());
+    }
+
+    @Override
+    public Status stopSession(UsageParams params) {
+        need(params);
+        AgentApi agent = agent(params.product(), params.credential());
+        return new Status(agent.stopSession(params.clientKey(), params.connection(),
+                usage(params.bytesUp(), params.bytesDown(), true)).wire());
+    }
+
+    @Override
+    public Map<String, Object> getAccess(ClientParams params) {
+        need(params);
+        return client(params.clientKey(), params.password()).getAccess();
+    }
+
+    @Override
+    public SessionInfo clientStartSession(ClientSessionParams params) {
+        need(params);
+        return client(params.clientKey(), params.password()).startSession(params.connection());
+    }
+
+    @Override
+    public Status clientUpdateSession(ClientSessionParams params) {
+        need(params);
+        ClientApi client = client(params.clientKey(), params.password());
+        return new Status(client.updateSession(params.connection(),
+                usage(params.bytesUp(), params.bytesDown(), false)).wire());
+    }
+
+    @Override
+    public Status clientStopSession(ClientSessionParams params) {
+        need(params);
+        ClientApi client = client(params.clientKey(), params.password());
+        return new Status(client.stopSession(params.connection(),
+                usage(params.bytesUp(), params.bytesDown(), true)).wire());
+    }
+
+    // ---------------------------------------------------------------- OSGi service face
+
+    @Override
+    public Template registerTemplate(TemplateKind kind, String schemaJson) {
+        return core.registerTemplate(kind, schemaJson);
+    }
+
+    @Override
+    public ProductCreated createProduct(NewProduct product) {
+        return core.createProduct(product);
+    }
+
+    @Override
+    public Product product(String id) {
+        return core.product(id);
+    }
+
+    @Override
+    public Offering createOffering(NewOffering offering) {
+        return core.createOffering(offering);
+    }
+
+    @Override
+    public PlacedOrder placeOrder(String offering, long deposit) {
+        return core.placeOrder(offering, deposit);
+    }
+
+    @Override
+    public Order recordPayment(String order, long amount) {
+        return core.recordPayment(order, amount);
+    }
+
+    @Override
+    public Order suspend(String order) {
+        return core.suspend(order);
+    }
+
+    @Override
+    public Order resume(String order) {
+        return core.resume(order);
+    }
+
+    @Override
+    public Order terminate(String order) {
+        return core.terminate(order);
+    }
+
+    @Override
+    public Order order(String id) {
+        return core.order(id);
+    }
+
+    @Override
+    public List<Order> orders(String product, ServiceStatus status) {
+        return core.orders(product, status);
+    }
+
+    @Override
+    public List<SessionInfo> sessions(String order) {
+        return core.sessions(order);
+    }
+
+    @Override
+    public AgentApi agent(String product, String credential) {
+        return core.agent(product, credential);
+    }
+
+    @Override
+    public ClientApi client(String clientKey, String password) {
+        return core.client(clientKey, password);
+    }
+}

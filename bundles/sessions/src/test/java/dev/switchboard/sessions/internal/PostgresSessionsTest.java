@@ -1,0 +1,18 @@
+package dev.switchboard.sessions.internal;
+
+/** The Service API on the local PostgreSQL, in a schema of its own that is dropped afterwards. */
+class PostgresSessionsTest extends SessionsContract {
+
+    private String schema;
+
+    @Override
+    protected Database open() throws Exception {
+        schema = TestDatabases.createPgSchema();
+        return Database.open(TestDatabases.pgUrl(schema), TestDatabases.PG_USER, "", 4, 2000);
+    }
+
+    @Override
+    protected void dispose() throws Exception {
+        TestDatabases.dropPgSchema(schema);
+    }
+}
