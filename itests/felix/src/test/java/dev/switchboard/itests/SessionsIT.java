@@ -1,0 +1,86 @@
+package dev.switchboard.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The Sessions plugin's JSON-RPC face in the launcher's bundle set, on its default embedded H2
+ * database: an operator sets up a product, an agent adapter authenticates a client and reports
+ * cumulative usage, and a WebSocket subscriber sees the connection change.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class SessionsIT extends SwitchboardTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private JsonRpcClient client;
+
+    @Before
+    public void startSessions() throws Exception {
+        configure("sessions", "Sessions");
+        awaitPlugin("Sessions");
+        client = client();
+    }
+
+    @Test
+    public void agentAdapterFlowOverJsonRpc() throws Exception {
+        String offerTemplate = call("registerTemplate", JSON.createObjectNode().put("kind", "OFFER")
+                .set("schema", JSON.readTree("{\"type\":\"object\"}"))).result().get("id").asText();
+        String accessTemplate = call("registerTemplate", JSON.createObjectNode().put("kind", "ACCESS")
+                .set("schema", JSON.readTree("{\"type\":\"object\",\"required\":[\"username\",\"password\"]}")))
+                .result().get("id").asText();
+        JsonNode created = call("createProduct", JSON.createObjectNode().put("name", "proxy")
+                .put("offerTemplate", offerTemplate).put("accessTemplate", accessTemplate).put("agent", true)
+                .put("serviceEndpoint", "proxy.example:1080")).result();
+        String product = created.get("product").get("id").asText();
+        String credential = created.get("credential").asText();
+        ObjectNode terms = JSON.createObjectNode().put("product", product).put("name", "bytes").put("unitType", "BYTES")
+                .put("unitSize", 1).put("unitPrice", 1).put("setupPrice", 0).put("minUnits", 0).put("maxUnits", 0)
+                .put("billingInterval", 100).put("maxBillingUnitLag", 1000).put("maxInactiveSeconds", 0)
+                .put("maxSuspendedSeconds", 0).put("supply", 0);
+        String offering = call("createOffering", terms).result().get("id").asText();
+        JsonNode placed = call("placeOrder", JSON.createObjectNode().put("offering", offering).put("deposit", 1_000_000))
+                .result();
+        String clientKey = placed.get("order").get("clientKey").asText();
+        String password = placed.get("password").asText();
+        assertTrue(placed.get("accessMessage").has("password"));
+
+        ObjectNode agent = JSON.createObjectNode().put("product", product).put("credential", credential)
+                .put("clientKey", clientKey);
+        assertTrue(call("authClient", agent.deepCopy().put("password", password)).result().asBoolean());
+        assertEquals(-32604, call("authClient", agent.deepCopy().put("password", password + "x")).errorCode());
+
+        JsonRpcClient.Socket watcher = client.openWebSocket("");
+        watcher.send(JsonRpcClient.request(1, "Sessions.1.register", "{\"event\":\"connchange\",\"id\":\"watch\"}"));
+        assertTrue(watcher.nextMatching("id", "1").get("result").isNull());
+
+        call("startSession", agent.deepCopy().put("connection", "c1").put("clientAddress", "192.0.2.7")).result();
+        assertEquals("watch.connchange", watcher.nextMatching("method", "watch.connchange").get("method").asText());
+        watcher.close();
+
+        ObjectNode usage = agent.deepCopy().put("connection", "c1").put("bytesUp", 100).put("bytesDown", 200);
+        assertEquals("active", call("updateSession", usage).result().get("status").asText());
+        assertEquals("a retried report counts once", "active", call("updateSession", usage).result().get("status").asText());
+        assertEquals(-32602, call("updateSession", usage.deepCopy().put("bytesUp", 50)).errorCode());
+        assertEquals(-32602, call("updateSession", usage.deepCopy().put("bytesUp", "many")).errorCode());
+        JsonNode order = call("order", JSON.createObjectNode().put("order", placed.get("order").get("id").asText())).result();
+        assertEquals(100, order.get("bytesUp").asLong());
+        assertEquals(200, order.get("bytesDown").asLong());
+        assertEquals(-32604, call("updateSession", usage.deepCopy().put("credential", "forged")).errorCode());
+    }
+
+    private JsonRpcClient.Reply call(String method, JsonNode params) throws Exception {
+        return client.call("Sessions.1." + method, params.toString());
+    }
+}
