@@ -1,0 +1,122 @@
+package dev.switchboard.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+/**
+ * A copy of the built distribution in its own directory under {@code target/}, run as a user
+ * would: {@code bin/switchboard --port N} as a separate process, {@code bin/switchboard token}
+ * for a token.
+ */
+final class Distribution {
+
+    private final Path home;
+    private Process process;
+
+    private Distribution(Path home) {
+        this.home = home;
+    }
+
+    /** Copies the distribution named by the system property {@code switchboard.distribution}. */
+    static Distribution copy() throws IOException {
+        Path distribution = Path.of(System.getProperty("switchboard.distribution"));
+        Path home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "switchboard");
+        try (Stream<Path> files = Files.walk(distribution)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = home.resolve(distribution.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return new Distribution(home);
+    }
+
+    Path home() {
+        return home;
+    }
+
+    /** The running (or last started) launcher process. */
+    Process process() {
+        return process;
+    }
+
+    /**
+     * Starts {@code bin/switchboard --port port}, appending its output to {@code console.log}, and
+     * waits until the host answers {@code Controller.1.exists} (open without a token).
+     */
+    JsonRpcClient start(int port) throws IOException, InterruptedException {
+        process = new ProcessBuilder(home.resolve("bin/switchboard").toString(), "--port", String.valueOf(port))
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()))
+                .start();
+        JsonRpcClient client = new JsonRpcClient(port);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        boolean up = false;
+        while (!up && System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                // 404 until the servlet is registered
+                JsonRpcClient.Reply reply = client.call("Controller.1.exists", "{\"method\":\"status\"}");
+                up = reply.status() == 200 && reply.json().path("result").asBoolean();
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (!up) {
+                Thread.sleep(100);
+            }
+        }
+        assertTrue("launcher did not answer; console:\n" + console(), up);
+        return client;
+    }
+
+    String console() throws IOException {
+        Path console = home.resolve("console.log");
+        return Files.exists(console) ? Files.readString(console) : "";
+    }
+
+    /**
+     * What an administrator does: {@code bin/switchboard token <url>}. The SecurityAgent opens its
+     * socket a moment after the HTTP port (and a killed host leaves a stale one), so a failing
+     * command is retried for a while.
+     */
+    String issueToken(String url) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Process command = new ProcessBuilder(home.resolve("bin/switchboard").toString(), "token", url)
+                    .directory(home.toFile()).redirectErrorStream(true).start();
+            String output = new String(command.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            int exit = command.waitFor();
+            if (exit == 0 || System.nanoTime() > deadline || process == null || !process.isAlive()) {
+                assertEquals("bin/switchboard token failed: " + output, 0, exit);
+                assertEquals("not a JWT: " + output, 3, output.split("\\.").length);
+                return output;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Kills the process if it still runs (for {@code @After}). */
+    void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.switchboard.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * What an answered usage report promises: once {@code updateSession} has answered, the totals are
+ * kept even if the host dies right after (SIGKILL, no shutdown hooks), on the default embedded H2
+ * database and on PostgreSQL. The distribution runs as a real process.
+ */
+public class SessionsDurabilityIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int REPORTS = 200;
+    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final String POSTGRES_USER = "postgres";
+
+    private Distribution distribution;
+    private String schema;
+
+    @Before
+    public void copyDistribution() throws Exception {
+        distribution = Distribution.copy();
+    }
+
+    @After
+    public void stop() throws Exception {
+        distribution.stop();
+        if (distribution.process() != null) {
+            distribution.process().waitFor(30, TimeUnit.SECONDS);
+        }
+        if (schema != null) {
+            postgres("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    @Test
+    public void h2KeepsEveryAnsweredReportAcrossKill9() throws Exception {
+        keepsEveryAnsweredReportAcrossKill9();
+    }
+
+    @Test
+    public void postgresqlKeepsEveryAnsweredReportAcrossKill9() throws Exception {
+        schema = "sb_durability_" + UUID.randomUUID().toString().replace("-", "");
+        postgres("CREATE SCHEMA " + schema);
+        Files.writeString(distribution.home().resolve("etc/dev.switchboard.sessions-Sessions.cfg"),
+                "callsign = Sessions\n"
+                        + "startmode = Activated\n"
+                        + "jdbcUrl = " + POSTGRES + "?currentSchema=" + schema + "\n"
+                        + "user = " + POSTGRES_USER + "\n");
+        keepsEveryAnsweredReportAcrossKill9();
+        try (Connection c = DriverManager.getConnection(POSTGRES, POSTGRES_USER, "");
+                Statement s = c.createStatement();
+                var r = s.executeQuery("SELECT count(*) FROM " + schema + ".sb_order")) {
+            assertTrue(r.next());
+            assertEquals("the order lives in the test's own schema", 1, r.getInt(1));
+        }
+    }
+
+    private void keepsEveryAnsweredReportAcrossKill9() throws Exception {
+        Host host = startHost();
+
+        String offerTemplate = host.call("registerTemplate", JSON.createObjectNode().put("kind", "OFFER")
+                .set("schema", JSON.readTree("{\"type\":\"object\"}"))).result().get("id").asText();
+        String accessTemplate = host.call("registerTemplate", JSON.createObjectNode().put("kind", "ACCESS")
+                .set("schema", JSON.readTree("{\"type\":\"object\",\"required\":[\"username\",\"password\"]}")))
+                .result().get("id").asText();
+        JsonNode created = host.call("createProduct", JSON.createObjectNode().put("name", "proxy")
+                .put("offerTemplate", offerTemplate).put("accessTemplate", accessTemplate).put("agent", true)
+                .put("serviceEndpoint", "proxy.example:1080")).result();
+        String product = created.get("product").get("id").asText();
+        String credential = created.get("credential").asText();
+        ObjectNode terms = JSON.createObjectNode().put("product", product).put("name", "bytes").put("unitType", "BYTES")
+                .put("unitSize", 1).put("unitPrice", 1).put("setupPrice", 0).put("minUnits", 0).put("maxUnits", 0)
+                .put("billingInterval", 100).put("maxBillingUnitLag", 1_000_000).put("maxInactiveSeconds", 0)
+                .put("maxSuspendedSeconds", 0).put("supply", 0);
+        String offering = host.call("createOffering", terms).result().get("id").asText();
+        JsonNode placed = host.call("placeOrder",
+                JSON.createObjectNode().put("offering", offering).put("deposit", 1_000_000)).result();
+        String order = placed.get("order").get("id").asText();
+        ObjectNode agent = JSON.createObjectNode().put("product", product).put("credential", credential)
+                .put("clientKey", placed.get("order").get("clientKey").asText());
+        assertTrue(host.call("authClient", agent.deepCopy().put("password", placed.get("password").asText()))
+                .result().asBoolean());
+        host.call("startSession", agent.deepCopy().put("connection", "c1").put("clientAddress", "192.0.2.7")).result();
+
+        // cumulative totals, well inside the deposit and the unpaid lag, so the order stays active
+        ObjectNode last = null;
+        for (int i = 1; i <= REPORTS; i++) {
+            last = agent.deepCopy().put("connection", "c1").put("bytesUp", 100L * i).put("bytesDown", 200L * i);
+            assertEquals("report " + i, "active", host.call("updateSession", last).result().get("status").asText());
+        }
+        long bytesUp = 100L * REPORTS;
+        long bytesDown = 200L * REPORTS;
+
+        kill9(distribution.process());
+
+        host = startHost();
+        JsonNode afterCrash = host.call("order", JSON.createObjectNode().put("order", order)).result();
+        assertEquals("bytesUp of the last answered report", bytesUp, afterCrash.get("bytesUp").asLong());
+        assertEquals("bytesDown of the last answered report", bytesDown, afterCrash.get("bytesDown").asLong());
+
+        // the agent did not see the last answer and sends the report again: it counts once
+        host.call("updateSession", last).result();
+        JsonNode afterRetry = host.call("order", JSON.createObjectNode().put("order", order)).result();
+        assertEquals("a retried report counts once", bytesUp, afterRetry.get("bytesUp").asLong());
+        assertEquals("a retried report counts once", bytesDown, afterRetry.get("bytesDown").asLong());
+    }
+
+    /** SIGKILL right away: no shutdown hook, no H2 close, no pool close. */
+    private static void kill9(Process process) throws InterruptedException {
+        ProcessHandle handle = process.toHandle();
+        // bin/switchboard execs java, so the process is the JVM itself
+        assertTrue("not the JVM: " + handle.info().command().orElse("?"),
+                handle.info().command().orElse("java").endsWith("java"));
+        List<ProcessHandle> descendants = handle.descendants().toList();
+        process.destroyForcibly(); // SIGKILL on Linux
+        assertTrue("still running 30 s after SIGKILL", process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals("killed by signal 9", 128 + 9, process.exitValue());
+        assertFalse(ProcessHandle.of(handle.pid()).map(ProcessHandle::isAlive).orElse(false));
+        for (ProcessHandle child : descendants) {
+            assertFalse("child " + child.pid() + " survived", child.isAlive());
+        }
+    }
+
+    /** Starts (or restarts) the distribution and waits until the Sessions plugin answers. */
+    private Host startHost() throws Exception {
+        JsonRpcClient client = distribution.start(Distribution.freePort());
+        String[] bearer = {"Authorization", "Bearer " + distribution.issueToken("http://localhost")};
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            JsonNode reply = client.post(
+                    JsonRpcClient.request(1, "Sessions.1.exists", "{\"method\":\"updateSession\"}"), bearer).json();
+            if (reply.path("result").asBoolean()) {
+                return new Host(client, bearer);
+            }
+            assertTrue("Sessions did not start: " + reply + "\nconsole:\n" + distribution.console(),
+                    System.nanoTime() < deadline && distribution.process().isAlive());
+            Thread.sleep(100);
+        }
+    }
+
+    private record Host(JsonRpcClient client, String[] bearer) {
+        JsonRpcClient.Reply call(String method, JsonNode params) throws IOException, InterruptedException {
+            return client.post(JsonRpcClient.request(1, "Sessions.1." + method, params.toString()), bearer);
+        }
+    }
+
+    private static void postgres(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(POSTGRES, POSTGRES_USER, "");
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
