@@ -1,6 +1,5 @@
 package dev.switchboard.sessions.internal;
 
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +14,7 @@ import dev.switchboard.sessions.api.StatusChange;
 /**
  * The billing rules as set-based SQL: each rule is one {@code UPDATE} over all orders (or one), so a
  * pass costs a few statements whatever the number of orders. Every rule only makes a legal
- * transition; the rows a rule changed are found again by a random mark to emit their events.
+ * transition; the rows a rule changed come back from its {@code UPDATE} to emit their events.
  */
 final class Billing {
 
@@ -27,6 +26,31 @@ final class Billing {
     static final String COST = "(setup_price + " + UNITS + " * unit_price)";
     /** Amount used but not paid beyond what the allowed lag covers. */
     static final String OVER_LAG = "(" + COST + " - payments > CAST(max_billing_lag AS DECIMAL(38,0)) * unit_price)";
+
+    /**
+     * Bounds under which the billing arithmetic cannot overflow BIGINT: units stay below 2^42, units times
+     * price below 2^62, cost minus payments and lag times price within range. Orders within them (all
+     * real ones) are billed in BIGINT, which is exact there and several times cheaper than DECIMAL;
+     * the others fall back to DECIMAL. {@code CASE} fixes the order of evaluation on both databases.
+     */
+    static final String BIGINT_SAFE = "bytes_up BETWEEN 0 AND 1099511627775 AND bytes_down BETWEEN 0 AND 1099511627775"
+            + " AND seconds BETWEEN 0 AND 1099511627775 AND unit_size BETWEEN 1 AND 1099511627775"
+            + " AND unit_price BETWEEN 0 AND 1048575 AND setup_price BETWEEN 0 AND 1099511627775"
+            + " AND payments BETWEEN 0 AND 4611686018427387903 AND max_billing_lag BETWEEN 0 AND 1099511627775";
+    /** {@link #UNITS} in BIGINT: the dividend is not negative, so the integer division rounds down. */
+    static final String UNITS_BIGINT = "(((CASE WHEN unit_type = 'BYTES' THEN bytes_up + bytes_down ELSE seconds END)"
+            + " + unit_size - 1) / unit_size)";
+    static final String COST_BIGINT = "(setup_price + " + UNITS_BIGINT + " * unit_price)";
+
+    /** {@code condition} (in DECIMAL) as a test that uses {@code bigint} (the same in BIGINT) where it is exact. */
+    static String exact(String bigint, String condition) {
+        return "(CASE WHEN " + BIGINT_SAFE + " THEN " + bigint + " ELSE " + condition + " END)";
+    }
+
+    static final String EXHAUSTED = exact(
+            "(" + COST_BIGINT + " >= deposit OR (max_units > 0 AND " + UNITS_BIGINT + " >= max_units))",
+            "(" + COST + " >= deposit OR (max_units > 0 AND " + UNITS + " >= max_units))");
+    static final String BEYOND_LAG = exact("(" + COST_BIGINT + " - payments > max_billing_lag * unit_price)", OVER_LAG);
     static final String NO_OPEN_SESSION = "NOT EXISTS (SELECT 1 FROM sb_session s WHERE s.order_id = sb_order.id"
             + " AND s.side = 'agent' AND s.stopped = 0)";
 
@@ -36,67 +60,59 @@ final class Billing {
 
     static final List<Rule> RULES = List.of(
             new Rule("deposit exhausted", "'active', 'suspended'", ServiceStatus.TERMINATING,
-                    "(" + COST + " >= deposit OR (max_units > 0 AND " + UNITS + " >= max_units))", ""),
+                    EXHAUSTED, ""),
             new Rule("suspended too long", "'suspended'", ServiceStatus.TERMINATING,
                     "max_suspended_sec > 0 AND ? - status_changed > max_suspended_sec * 1000", ""),
             new Rule("inactive", "'active'", ServiceStatus.TERMINATING,
                     "max_inactive_sec > 0 AND ? - last_usage > max_inactive_sec * 1000", ""),
-            new Rule("unpaid", "'active'", ServiceStatus.SUSPENDING, OVER_LAG, ", suspend_cause = 'unpaid'"),
+            new Rule("unpaid", "'active'", ServiceStatus.SUSPENDING, BEYOND_LAG, ", suspend_cause = 'unpaid'"),
             new Rule("paid", "'suspended'", ServiceStatus.ACTIVATING,
-                    "suspend_cause = 'unpaid' AND NOT " + OVER_LAG, ", suspend_cause = NULL"),
+                    "suspend_cause = 'unpaid' AND NOT " + BEYOND_LAG, ", suspend_cause = NULL"),
             new Rule("no open session", "'suspending'", ServiceStatus.SUSPENDED, NO_OPEN_SESSION, ""),
             new Rule("no open session", "'terminating'", ServiceStatus.TERMINATED, NO_OPEN_SESSION, ""));
 
     private final LongSupplier clock;
-    private final SecureRandom random = new SecureRandom();
 
     Billing(LongSupplier clock) {
         this.clock = clock;
     }
 
-    /** Applies {@code rule} to all orders, or to {@code orderId} only; answers the changes made. */
+    /**
+     * Applies {@code rule} to all orders, or to {@code orderId} only; answers the changes made. The changed
+     * rows come back from the {@code UPDATE} itself ({@code RETURNING} on PostgreSQL, a data change delta
+     * table on H2), so a pass is one statement per rule and no second look-up.
+     */
     List<StatusChange> apply(Connection c, Rule rule, String orderId) throws SQLException {
         long now = clock.getAsLong();
         List<StatusChange> changes = new ArrayList<>();
-        {
-            long mark = random.nextLong() | 1L;
-            String sql = "UPDATE sb_order SET prev_status = status, status = ?, status_changed = ?, status_reason = ?,"
-                    + " change_mark = ?" + rule.extraSet() + " WHERE status IN (" + rule.from() + ") AND "
-                    + rule.condition() + (orderId == null ? "" : " AND id = ?");
-            int changed;
-            long t0 = System.nanoTime();
-            try (PreparedStatement s = c.prepareStatement(sql)) {
-                int i = 1;
-                s.setString(i++, rule.to().wire());
+        String update = "UPDATE sb_order SET prev_status = status, status = ?, status_changed = ?, status_reason = ?"
+                + rule.extraSet() + " WHERE status IN (" + rule.from() + ") AND " + rule.condition()
+                + (orderId == null ? "" : " AND id = ?");
+        String returned = "id, product_id, client_key, prev_status, status";
+        String sql = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName())
+                ? update + " RETURNING " + returned
+                : "SELECT " + returned + " FROM FINAL TABLE (" + update + ")";
+        long t0 = System.nanoTime();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 1;
+            s.setString(i++, rule.to().wire());
+            s.setLong(i++, now);
+            s.setString(i++, rule.reason());
+            if (rule.condition().contains("?")) {
                 s.setLong(i++, now);
-                s.setString(i++, rule.reason());
-                s.setLong(i++, mark);
-                if (rule.condition().contains("?")) {
-                    s.setLong(i++, now);
-                }
-                if (orderId != null) {
-                    s.setString(i++, orderId);
-                }
-                changed = s.executeUpdate();
             }
-            LOG.debug("Billing rule '{}' -> {}: {} orders in {} ms", rule.reason(), rule.to().wire(), changed,
-                    (System.nanoTime() - t0) / 1_000_000);
-            if (changed == 0) {
-                return changes;
+            if (orderId != null) {
+                s.setString(i++, orderId);
             }
-            t0 = System.nanoTime();
-            try (PreparedStatement s = c.prepareStatement("SELECT id, product_id, client_key, prev_status, status"
-                    + " FROM sb_order WHERE change_mark = ?")) {
-                s.setLong(1, mark);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        changes.add(new StatusChange(r.getString(1), r.getString(2), r.getString(3),
-                                ServiceStatus.of(r.getString(4)), ServiceStatus.of(r.getString(5)), rule.reason()));
-                    }
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    changes.add(new StatusChange(r.getString(1), r.getString(2), r.getString(3),
+                            ServiceStatus.of(r.getString(4)), ServiceStatus.of(r.getString(5)), rule.reason()));
                 }
             }
-            LOG.debug("Billing rule '{}': changes read in {} ms", rule.reason(), (System.nanoTime() - t0) / 1_000_000);
         }
+        LOG.debug("Billing rule '{}' -> {}: {} orders in {} ms", rule.reason(), rule.to().wire(), changes.size(),
+                (System.nanoTime() - t0) / 1_000_000);
         return changes;
     }
 }
