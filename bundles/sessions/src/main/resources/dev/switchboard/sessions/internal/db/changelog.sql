@@ -85,3 +85,8 @@ CREATE TABLE sb_session (
 );
 CREATE INDEX sb_session_order ON sb_session(order_id, side, conn_id);
 CREATE INDEX sb_session_conn ON sb_session(conn_id, stopped);
+
+--changeset switchboard:2
+--comment: the billing pass takes the changed orders from its UPDATE, so the change mark is unused
+DROP INDEX sb_order_mark;
+ALTER TABLE sb_order DROP COLUMN change_mark;
