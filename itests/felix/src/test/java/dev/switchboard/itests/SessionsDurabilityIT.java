@@ -30,7 +30,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public class SessionsDurabilityIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SessionsOrder.JSON;
     private static final int REPORTS = 200;
     private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final String POSTGRES_USER = "postgres";
@@ -79,28 +79,10 @@ public class SessionsDurabilityIT {
 
     private void keepsEveryAnsweredReportAcrossKill9() throws Exception {
         Host host = startHost();
-
-        String offerTemplate = host.call("registerTemplate", JSON.createObjectNode().put("kind", "OFFER")
-                .set("schema", JSON.readTree("{\"type\":\"object\"}"))).result().get("id").asText();
-        String accessTemplate = host.call("registerTemplate", JSON.createObjectNode().put("kind", "ACCESS")
-                .set("schema", JSON.readTree("{\"type\":\"object\",\"required\":[\"username\",\"password\"]}")))
-                .result().get("id").asText();
-        JsonNode created = host.call("createProduct", JSON.createObjectNode().put("name", "proxy")
-                .put("offerTemplate", offerTemplate).put("accessTemplate", accessTemplate).put("agent", true)
-                .put("serviceEndpoint", "proxy.example:1080")).result();
-        String product = created.get("product").get("id").asText();
-        String credential = created.get("credential").asText();
-        ObjectNode terms = JSON.createObjectNode().put("product", product).put("name", "bytes").put("unitType", "BYTES")
-                .put("unitSize", 1).put("unitPrice", 1).put("setupPrice", 0).put("minUnits", 0).put("maxUnits", 0)
-                .put("billingInterval", 100).put("maxBillingUnitLag", 1_000_000).put("maxInactiveSeconds", 0)
-                .put("maxSuspendedSeconds", 0).put("supply", 0);
-        String offering = host.call("createOffering", terms).result().get("id").asText();
-        JsonNode placed = host.call("placeOrder",
-                JSON.createObjectNode().put("offering", offering).put("deposit", 1_000_000)).result();
-        String order = placed.get("order").get("id").asText();
-        ObjectNode agent = JSON.createObjectNode().put("product", product).put("credential", credential)
-                .put("clientKey", placed.get("order").get("clientKey").asText());
-        assertTrue(host.call("authClient", agent.deepCopy().put("password", placed.get("password").asText()))
+        SessionsOrder placed = SessionsOrder.place(host::call);
+        String order = placed.order();
+        ObjectNode agent = placed.agent();
+        assertTrue(host.call("authClient", agent.deepCopy().put("password", placed.password()))
                 .result().asBoolean());
         host.call("startSession", agent.deepCopy().put("connection", "c1").put("clientAddress", "192.0.2.7")).result();
 
@@ -115,14 +97,14 @@ public class SessionsDurabilityIT {
 
         kill9(distribution.process());
 
-        host = startHost();
-        JsonNode afterCrash = host.call("order", JSON.createObjectNode().put("order", order)).result();
+        Host restarted = startHost();
+        JsonNode afterCrash = restarted.call("order", JSON.createObjectNode().put("order", order)).result();
         assertEquals("bytesUp of the last answered report", bytesUp, afterCrash.get("bytesUp").asLong());
         assertEquals("bytesDown of the last answered report", bytesDown, afterCrash.get("bytesDown").asLong());
 
         // the agent did not see the last answer and sends the report again: it counts once
-        host.call("updateSession", last).result();
-        JsonNode afterRetry = host.call("order", JSON.createObjectNode().put("order", order)).result();
+        restarted.call("updateSession", last).result();
+        JsonNode afterRetry = restarted.call("order", JSON.createObjectNode().put("order", order)).result();
         assertEquals("a retried report counts once", bytesUp, afterRetry.get("bytesUp").asLong());
         assertEquals("a retried report counts once", bytesDown, afterRetry.get("bytesDown").asLong());
     }

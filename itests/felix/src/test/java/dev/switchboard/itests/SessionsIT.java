@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @ExamReactorStrategy(PerClass.class)
 public class SessionsIT extends SwitchboardTestSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SessionsOrder.JSON;
     private JsonRpcClient client;
 
     @Before
@@ -35,29 +35,10 @@ public class SessionsIT extends SwitchboardTestSupport {
 
     @Test
     public void agentAdapterFlowOverJsonRpc() throws Exception {
-        String offerTemplate = call("registerTemplate", JSON.createObjectNode().put("kind", "OFFER")
-                .set("schema", JSON.readTree("{\"type\":\"object\"}"))).result().get("id").asText();
-        String accessTemplate = call("registerTemplate", JSON.createObjectNode().put("kind", "ACCESS")
-                .set("schema", JSON.readTree("{\"type\":\"object\",\"required\":[\"username\",\"password\"]}")))
-                .result().get("id").asText();
-        JsonNode created = call("createProduct", JSON.createObjectNode().put("name", "proxy")
-                .put("offerTemplate", offerTemplate).put("accessTemplate", accessTemplate).put("agent", true)
-                .put("serviceEndpoint", "proxy.example:1080")).result();
-        String product = created.get("product").get("id").asText();
-        String credential = created.get("credential").asText();
-        ObjectNode terms = JSON.createObjectNode().put("product", product).put("name", "bytes").put("unitType", "BYTES")
-                .put("unitSize", 1).put("unitPrice", 1).put("setupPrice", 0).put("minUnits", 0).put("maxUnits", 0)
-                .put("billingInterval", 100).put("maxBillingUnitLag", 1000).put("maxInactiveSeconds", 0)
-                .put("maxSuspendedSeconds", 0).put("supply", 0);
-        String offering = call("createOffering", terms).result().get("id").asText();
-        JsonNode placed = call("placeOrder", JSON.createObjectNode().put("offering", offering).put("deposit", 1_000_000))
-                .result();
-        String clientKey = placed.get("order").get("clientKey").asText();
-        String password = placed.get("password").asText();
-        assertTrue(placed.get("accessMessage").has("password"));
-
-        ObjectNode agent = JSON.createObjectNode().put("product", product).put("credential", credential)
-                .put("clientKey", clientKey);
+        SessionsOrder placed = SessionsOrder.place(this::call);
+        String password = placed.password();
+        assertTrue(placed.accessMessage().has("password"));
+        ObjectNode agent = placed.agent();
         assertTrue(call("authClient", agent.deepCopy().put("password", password)).result().asBoolean());
         assertEquals(-32604, call("authClient", agent.deepCopy().put("password", password + "x")).errorCode());
 
@@ -74,7 +55,7 @@ public class SessionsIT extends SwitchboardTestSupport {
         assertEquals("a retried report counts once", "active", call("updateSession", usage).result().get("status").asText());
         assertEquals(-32602, call("updateSession", usage.deepCopy().put("bytesUp", 50)).errorCode());
         assertEquals(-32602, call("updateSession", usage.deepCopy().put("bytesUp", "many")).errorCode());
-        JsonNode order = call("order", JSON.createObjectNode().put("order", placed.get("order").get("id").asText())).result();
+        JsonNode order = call("order", JSON.createObjectNode().put("order", placed.order())).result();
         assertEquals(100, order.get("bytesUp").asLong());
         assertEquals(200, order.get("bytesDown").asLong());
         assertEquals(-32604, call("updateSession", usage.deepCopy().put("credential", "forged")).errorCode());
