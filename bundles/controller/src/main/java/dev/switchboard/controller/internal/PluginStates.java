@@ -48,7 +48,7 @@ import dev.switchboard.api.plugin.StartMode;
  * registered here: at start for {@code startmode=Activated}, and on request. What really runs is
  * read from the plugin services and from SCR, so a failed activation shows as such.
  */
-@Component(service = { PluginStates.class, ConfigurationListener.class }, immediate = true)
+@Component(service = PluginStates.class, immediate = true)
 public class PluginStates implements ConfigurationListener {
 
     /** A change of state, as Thunder's {@code statechange} event carries it. */
@@ -70,6 +70,7 @@ public class PluginStates implements ConfigurationListener {
     /** Configuration PID to the callsign and startmode it had, to see what an update changed. */
     private final Map<String, String[]> seen = new ConcurrentHashMap<>();
     private final List<Consumer<StateChange>> listeners = new CopyOnWriteArrayList<>();
+    private final ServiceRegistration<ConfigurationListener> listener;
     private volatile boolean active;
 
     @Activate
@@ -79,6 +80,10 @@ public class PluginStates implements ConfigurationListener {
         this.configurationAdmin = configurationAdmin;
         this.runtime = runtime;
         active = true;
+        // Listen before listing: a configuration created in between is then seen by one or the
+        // other (follow is idempotent), never missed. DS would register the listener only after
+        // this constructor returns.
+        listener = context.registerService(ConfigurationListener.class, this, null);
         for (Configuration configuration : pluginConfigurations(PLUGIN_CONFIGURATIONS)) {
             follow(configuration, "Startup");
         }
@@ -87,6 +92,7 @@ public class PluginStates implements ConfigurationListener {
     @Deactivate
     void deactivate() {
         active = false;
+        listener.unregister();
         conditions.values().forEach(ServiceRegistration::unregister);
         conditions.clear();
     }
@@ -159,7 +165,7 @@ public class PluginStates implements ConfigurationListener {
     }
 
     /** Registers or withdraws the condition of a configured instance when its startmode says so. */
-    private void follow(Configuration configuration, String reason) {
+    private synchronized void follow(Configuration configuration, String reason) {
         Dictionary<String, Object> properties = configuration.getProperties();
         if (properties == null || !(properties.get(PluginConstants.CALLSIGN) instanceof String callsign)
                 || !isManagedKind(String.valueOf(configuration.getFactoryPid()))) {
