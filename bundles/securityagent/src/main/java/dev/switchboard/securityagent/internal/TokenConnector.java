@@ -42,6 +42,8 @@ final class TokenConnector {
     private static final int WORKERS = 4;
     private static final int QUEUE = 32;
     private static final long DRAIN_LIMIT = 1 << 20;
+    /** sun_path is 108 bytes on Linux, one of them the terminating NUL. */
+    private static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private final Path socket;
     private final UnaryOperator<String> issuer;
@@ -64,6 +66,11 @@ final class TokenConnector {
     }
 
     synchronized void start() throws IOException {
+        int length = socket.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (length > MAX_SOCKET_PATH_BYTES) {
+            throw new IOException("the socket path is " + length + " bytes long; a Unix domain socket allows at most "
+                    + MAX_SOCKET_PATH_BYTES + ": configure a shorter 'connector' path");
+        }
         SecureFiles.createPrivateDirectories(socket.getParent());
         removeStale();
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);

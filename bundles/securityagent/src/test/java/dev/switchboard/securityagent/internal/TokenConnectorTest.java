@@ -1,6 +1,7 @@
 package dev.switchboard.securityagent.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -74,6 +75,15 @@ class TokenConnectorTest {
         connector = new TokenConnector(socket, tokens::issue, 4096, Duration.ofMillis(500));
         connector.start();
         assertThat(TokenClientAccess.request(socket, "http://localhost")).doesNotStartWith("error");
+    }
+
+    @Test
+    void aSocketPathTooLongForTheKernelIsRefusedWithItsLength() {
+        Path deep = dir.resolve("d".repeat(120)).resolve("token.sock");
+        TokenConnector tooDeep = new TokenConnector(deep, tokens::issue, 4096, Duration.ofMillis(500));
+        assertThatThrownBy(tooDeep::start).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("at most 107").hasMessageContaining("'connector'");
+        assertThat(deep.getParent()).doesNotExist();
     }
 
     @Test

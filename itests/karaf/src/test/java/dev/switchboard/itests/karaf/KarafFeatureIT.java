@@ -82,7 +82,9 @@ public class KarafFeatureIT {
             karafDistributionConfiguration()
                     .frameworkUrl(maven().groupId("org.apache.karaf").artifactId("apache-karaf").type("tar.gz")
                             .version(System.getProperty("karaf.version")))
-                    .unpackDirectory(new File("target/exam"))
+                    // a short root: the SecurityAgent's socket path under data/ must stay within the
+                    // 107 bytes a Unix domain socket address allows, wherever the build is checked out
+                    .unpackDirectory(Files.createTempDirectory("sbk").toFile())
                     .useDeployFolder(false),
             keepRuntimeFolder(),
             configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
