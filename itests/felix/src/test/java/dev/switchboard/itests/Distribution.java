@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * A copy of the built distribution in its own directory under {@code target/}, run as a user
  * would: {@code bin/switchboard --port N} as a separate process, {@code bin/switchboard token}
@@ -79,6 +81,39 @@ final class Distribution {
         }
         assertTrue("launcher did not answer; console:\n" + console(), up);
         return client;
+    }
+
+    /** Points the Sessions plugin at {@code schema} of a PostgreSQL database instead of the embedded H2. */
+    void usePostgres(String url, String user, String schema) throws IOException {
+        Files.writeString(home.resolve("etc/dev.switchboard.sessions-Sessions.cfg"),
+                "callsign = Sessions\n"
+                        + "startmode = Activated\n"
+                        + "jdbcUrl = " + url + "?currentSchema=" + schema + "\n"
+                        + "user = " + user + "\n");
+    }
+
+    /** {@link #start(int) Starts} the host and waits until the Sessions plugin answers a caller with a token. */
+    SessionsHost startWithSessions(int port) throws IOException, InterruptedException {
+        JsonRpcClient client = start(port);
+        String[] bearer = {"Authorization", "Bearer " + issueToken("http://localhost")};
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            JsonNode reply = client.post(
+                    JsonRpcClient.request(1, "Sessions.1.exists", "{\"method\":\"updateSession\"}"), bearer).json();
+            if (reply.path("result").asBoolean()) {
+                return new SessionsHost(client, bearer);
+            }
+            assertTrue("Sessions did not start: " + reply + "\nconsole:\n" + console(),
+                    System.nanoTime() < deadline && process.isAlive());
+            Thread.sleep(100);
+        }
+    }
+
+    /** A running host's Sessions plugin, called with a token. */
+    record SessionsHost(JsonRpcClient client, String[] bearer) {
+        JsonRpcClient.Reply call(String method, JsonNode params) throws IOException, InterruptedException {
+            return client.post(JsonRpcClient.request(1, "Sessions.1." + method, params.toString()), bearer);
+        }
     }
 
     String console() throws IOException {

@@ -11,27 +11,11 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.ServiceReference;
 
-/** The switchboard:plugins, activate, deactivate and config shell commands, called as a shell would. */
+/** The switchboard:plugins, activate, deactivate and config Gogo commands, called as a shell would. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class PluginCommandsIT extends SwitchboardTestSupport {
-
-    /** Calls the command registered for {@code function} in scope switchboard, with String arguments. */
-    private String command(String function, String... arguments) throws Exception {
-        ServiceReference<?>[] found = context.getServiceReferences((String) null,
-                "(&(osgi.command.scope=switchboard)(osgi.command.function=" + function + "))");
-        assertTrue("no command " + function, found != null && found.length == 1);
-        Object commands = context.getService(found[0]);
-        try {
-            Class<?>[] types = new Class<?>[arguments.length];
-            java.util.Arrays.fill(types, String.class);
-            return (String) commands.getClass().getMethod(function, types).invoke(commands, (Object[]) arguments);
-        } finally {
-            context.ungetService(found[0]);
-        }
-    }
 
     private String row(String table, String callsign) {
         return table.lines().filter(l -> l.startsWith(callsign + " ")).findFirst()

@@ -4,13 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -63,11 +60,7 @@ public class SessionsDurabilityIT {
     public void postgresqlKeepsEveryAnsweredReportAcrossKill9() throws Exception {
         schema = "sb_durability_" + UUID.randomUUID().toString().replace("-", "");
         postgres("CREATE SCHEMA " + schema);
-        Files.writeString(distribution.home().resolve("etc/dev.switchboard.sessions-Sessions.cfg"),
-                "callsign = Sessions\n"
-                        + "startmode = Activated\n"
-                        + "jdbcUrl = " + POSTGRES + "?currentSchema=" + schema + "\n"
-                        + "user = " + POSTGRES_USER + "\n");
+        distribution.usePostgres(POSTGRES, POSTGRES_USER, schema);
         keepsEveryAnsweredReportAcrossKill9();
         try (Connection c = DriverManager.getConnection(POSTGRES, POSTGRES_USER, "");
                 Statement s = c.createStatement();
@@ -78,7 +71,7 @@ public class SessionsDurabilityIT {
     }
 
     private void keepsEveryAnsweredReportAcrossKill9() throws Exception {
-        Host host = startHost();
+        Distribution.SessionsHost host = startHost();
         SessionsOrder placed = SessionsOrder.place(host::call);
         String order = placed.order();
         ObjectNode agent = placed.agent();
@@ -97,7 +90,7 @@ public class SessionsDurabilityIT {
 
         kill9(distribution.process());
 
-        Host restarted = startHost();
+        Distribution.SessionsHost restarted = startHost();
         JsonNode afterCrash = restarted.call("order", JSON.createObjectNode().put("order", order)).result();
         assertEquals("bytesUp of the last answered report", bytesUp, afterCrash.get("bytesUp").asLong());
         assertEquals("bytesDown of the last answered report", bytesDown, afterCrash.get("bytesDown").asLong());
@@ -125,27 +118,8 @@ public class SessionsDurabilityIT {
         }
     }
 
-    /** Starts (or restarts) the distribution and waits until the Sessions plugin answers. */
-    private Host startHost() throws Exception {
-        JsonRpcClient client = distribution.start(Distribution.freePort());
-        String[] bearer = {"Authorization", "Bearer " + distribution.issueToken("http://localhost")};
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            JsonNode reply = client.post(
-                    JsonRpcClient.request(1, "Sessions.1.exists", "{\"method\":\"updateSession\"}"), bearer).json();
-            if (reply.path("result").asBoolean()) {
-                return new Host(client, bearer);
-            }
-            assertTrue("Sessions did not start: " + reply + "\nconsole:\n" + distribution.console(),
-                    System.nanoTime() < deadline && distribution.process().isAlive());
-            Thread.sleep(100);
-        }
-    }
-
-    private record Host(JsonRpcClient client, String[] bearer) {
-        JsonRpcClient.Reply call(String method, JsonNode params) throws IOException, InterruptedException {
-            return client.post(JsonRpcClient.request(1, "Sessions.1." + method, params.toString()), bearer);
-        }
+    private Distribution.SessionsHost startHost() throws Exception {
+        return distribution.startWithSessions(Distribution.freePort());
     }
 
     private static void postgres(String sql) throws SQLException {

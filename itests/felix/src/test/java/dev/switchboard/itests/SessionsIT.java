@@ -3,12 +3,15 @@ package dev.switchboard.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import org.apache.felix.hc.api.HealthCheck;
+import org.apache.felix.hc.api.Result;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +20,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The Sessions plugin's JSON-RPC face in the launcher's bundle set, on its default embedded H2
  * database: an operator sets up a product, an agent adapter authenticates a client and reports
- * cumulative usage, and a WebSocket subscriber sees the connection change.
+ * cumulative usage, and a WebSocket subscriber sees the connection change; the Gogo commands and the
+ * database health check.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -28,7 +32,10 @@ public class SessionsIT extends SwitchboardTestSupport {
 
     @Before
     public void startSessions() throws Exception {
-        configure("sessions", "Sessions");
+        // once per framework: configuring it again would restart the plugin under the next test
+        if (configAdmin.listConfigurations("(callsign=Sessions)") == null) {
+            configure("sessions", "Sessions");
+        }
         awaitPlugin("Sessions");
         client = client();
     }
@@ -59,6 +66,30 @@ public class SessionsIT extends SwitchboardTestSupport {
         assertEquals(100, order.get("bytesUp").asLong());
         assertEquals(200, order.get("bytesDown").asLong());
         assertEquals(-32604, call("updateSession", usage.deepCopy().put("credential", "forged")).errorCode());
+    }
+
+    @Test
+    public void gogoCommandsAndTheDatabaseHealthCheck() throws Exception {
+        SessionsOrder placed = SessionsOrder.place(this::call);
+        String orders = command("orders", "activating");
+        assertTrue(orders, orders.startsWith("Order "));
+        assertTrue(orders, orders.lines().anyMatch(l -> l.startsWith(placed.order() + " ") && l.contains("| activating ")));
+        assertTrue(command("orders", "terminated"), command("orders", "terminated").lines().count() == 2);
+        String usage = command("usage");
+        assertTrue(usage, usage.lines().anyMatch(l -> l.startsWith(placed.order() + " ")));
+        assertTrue(command("sessions", placed.order()).startsWith("Session "));
+        assertEquals("error: no order nothing", command("sessions", "nothing"));
+
+        ServiceReference<?>[] found = context.getServiceReferences(HealthCheck.class.getName(),
+                "(hc.name=Switchboard sessions database)");
+        HealthCheck check = (HealthCheck) context.getService(found[0]);
+        try {
+            Result result = check.execute();
+            assertEquals(result.toString(), Result.Status.OK, result.getStatus());
+            assertTrue(result.toString(), result.toString().contains("Sessions: H2 "));
+        } finally {
+            context.ungetService(found[0]);
+        }
     }
 
     private JsonRpcClient.Reply call(String method, JsonNode params) throws Exception {

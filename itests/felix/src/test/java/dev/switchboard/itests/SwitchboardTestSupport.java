@@ -1,5 +1,6 @@
 package dev.switchboard.itests;
 
+import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bootDelegationPackage;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
@@ -8,6 +9,7 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,7 @@ import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
@@ -126,6 +129,33 @@ public abstract class SwitchboardTestSupport {
             properties.put((String) keyValues[i], keyValues[i + 1]);
         }
         configAdmin.getFactoryConfiguration("dev.switchboard." + kind, callsign, "?").update(properties);
+    }
+
+    /**
+     * Calls the Gogo command {@code switchboard:<function>} as a shell would, with String arguments
+     * (a method taking {@code String...} takes them all).
+     */
+    protected String command(String function, String... arguments) throws Exception {
+        ServiceReference<?>[] found = context.getServiceReferences((String) null,
+                "(&(osgi.command.scope=switchboard)(osgi.command.function=" + function + "))");
+        assertTrue("no command " + function, found != null && found.length == 1);
+        Object commands = context.getService(found[0]);
+        try {
+            for (Method method : commands.getClass().getMethods()) {
+                if (!method.getName().equals(function)) {
+                    continue;
+                }
+                if (method.isVarArgs()) {
+                    return (String) method.invoke(commands, (Object) arguments);
+                }
+                if (method.getParameterCount() == arguments.length) {
+                    return (String) method.invoke(commands, (Object[]) arguments);
+                }
+            }
+            throw new AssertionError("no method " + function + " for " + arguments.length + " arguments");
+        } finally {
+            context.ungetService(found[0]);
+        }
     }
 
     protected Bundle installedBundle(String symbolicName) {

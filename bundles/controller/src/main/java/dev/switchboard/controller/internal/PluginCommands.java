@@ -8,35 +8,44 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.switchboard.api.jsonrpc.ErrorCode;
 import dev.switchboard.api.jsonrpc.JsonRpcException;
 import dev.switchboard.api.plugin.PluginConstants;
+import dev.switchboard.api.shell.GogoCommands;
+import dev.switchboard.api.shell.Table;
 
 /**
- * Shell commands (Gogo, and so the Karaf console): {@code switchboard:plugins},
- * {@code switchboard:activate <callsign>}, {@code switchboard:deactivate <callsign>},
- * {@code switchboard:config <callsign>} and {@code switchboard:config <callsign> <key> <value>}.
- * Plain methods returning text, so the bundle does not depend on a shell.
+ * Shell commands {@code switchboard:plugins}, {@code switchboard:activate <callsign>},
+ * {@code switchboard:deactivate <callsign>}, {@code switchboard:config <callsign>} and
+ * {@code switchboard:config <callsign> <key> <value>}: plain methods returning text, so the bundle
+ * does not depend on a shell. They are Gogo commands, except in Karaf, where the actions in
+ * {@code internal.karaf} present them with callsign completion.
  */
-@Component(service = PluginCommands.class, property = {
-    "osgi.command.scope=switchboard",
-    "osgi.command.function=plugins",
-    "osgi.command.function=activate",
-    "osgi.command.function=deactivate",
-    "osgi.command.function=config"
-})
+@Component(service = PluginCommands.class, immediate = true)
 public class PluginCommands {
 
     private final PluginStates states;
+    private final ServiceRegistration<?> gogo;
 
     @Activate
-    public PluginCommands(@Reference PluginStates states) {
+    public PluginCommands(@Reference PluginStates states, BundleContext context) {
         this.states = states;
+        this.gogo = GogoCommands.register(context, this, "plugins", "activate", "deactivate", "config");
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (gogo != null) {
+            gogo.unregister();
+        }
     }
 
     /** Every configured plugin: callsign, state, startmode and class, as a table. */
@@ -50,7 +59,13 @@ public class PluginCommands {
             rows.add(List.of(status.callsign(), state, status.startmode(), String.valueOf(status.classname())));
         }
         rows.sort((a, b) -> a.get(0).compareToIgnoreCase(b.get(0)));
-        return table(List.of("Callsign", "State", "Startmode", "Classname"), rows);
+        return Table.format(List.of("Callsign", "State", "Startmode", "Classname"), rows);
+    }
+
+    /** Every configured callsign, sorted: what the Karaf actions complete. */
+    public List<String> callsigns() {
+        return states.status(null).stream().map(JController.PluginStatus::callsign)
+                .sorted(String.CASE_INSENSITIVE_ORDER).toList();
     }
 
     public String activate(String callsign) {
@@ -80,7 +95,7 @@ public class PluginCommands {
             List<List<String>> rows = new ArrayList<>();
             own.forEach((key, value) -> rows.add(List.of(key, String.valueOf(value))));
             rows.sort((a, b) -> a.get(0).compareTo(b.get(0)));
-            return rows.isEmpty() ? callsign + " has no configuration of its own" : table(List.of("Key", "Value"), rows);
+            return rows.isEmpty() ? callsign + " has no configuration of its own" : Table.format(List.of("Key", "Value"), rows);
         } catch (JsonRpcException e) {
             return error(e);
         }
@@ -130,40 +145,5 @@ public class PluginCommands {
 
     private static String error(JsonRpcException e) {
         return "error: " + (e.data() != null ? e.data() : e.getMessage());
-    }
-
-    /**
-     * Columns padded to their widest cell and separated by " | ", a header underlined with dashes,
-     * as Karaf's own tables look.
-     */
-    static String table(List<String> headers, List<List<String>> rows) {
-        int[] widths = new int[headers.size()];
-        for (int i = 0; i < widths.length; i++) {
-            widths[i] = headers.get(i).length();
-            for (List<String> row : rows) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        line(out, headers, widths);
-        for (int i = 0; i < widths.length; i++) {
-            out.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
-        }
-        out.append('\n');
-        for (List<String> row : rows) {
-            line(out, row, widths);
-        }
-        return out.toString();
-    }
-
-    private static void line(StringBuilder out, List<String> cells, int[] widths) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < widths.length; i++) {
-            line.append(i == 0 ? "" : " | ").append(cells.get(i));
-            if (i < widths.length - 1) {
-                line.append(" ".repeat(widths[i] - cells.get(i).length()));
-            }
-        }
-        out.append(line).append('\n');
     }
 }

@@ -59,4 +59,10 @@ public class SessionsException extends JsonRpcException {
     public String detail() {
         return String.valueOf(((Map<?, ?>) data()).get("detail"));
     }
+
+    /** With the reason and detail, for logs: the message alone is the JSON-RPC error's. */
+    @Override
+    public String toString() {
+        return getClass().getName() + ": " + getMessage() + " " + reason + ": " + detail();
+    }
 }

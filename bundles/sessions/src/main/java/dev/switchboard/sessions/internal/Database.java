@@ -3,6 +3,9 @@ package dev.switchboard.sessions.internal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -34,15 +37,16 @@ final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final boolean postgres;
+    private volatile boolean migrated;
 
     private Database(HikariDataSource pool, boolean postgres) {
         this.pool = pool;
         this.postgres = postgres;
     }
 
-    /** The default H2 file database under {@code home}. */
-    static String defaultUrl(Path home) {
-        return "jdbc:h2:file:" + home.resolve("data/sessions/sessions").toAbsolutePath() + H2_OPTIONS;
+    /** The default H2 file database, {@code sessions} in the folder {@code dir}. */
+    static String defaultUrl(Path dir) {
+        return "jdbc:h2:file:" + dir.resolve("sessions").toAbsolutePath() + H2_OPTIONS;
     }
 
     /**
@@ -66,12 +70,38 @@ final class Database implements AutoCloseable {
         Database database = new Database(pool, postgres);
         try {
             database.migrate();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            if (!unavailable(e)) {
+                pool.close();
+                throw e;
+            }
+            // a host that starts before its database serves once the database is there
+            LOG.warn("Sessions database not reachable ({}); calls fail until it is, and its schema is brought up"
+                    + " to date then", e.getMessage());
+        } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
         return database;
     }
+
+    /** Whether {@code e} says the database cannot be reached (rather than that a statement is wrong). */
+    static boolean unavailable(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            String state = x.getSQLState();
+            if (x instanceof SQLTransientConnectionException || x instanceof SQLNonTransientConnectionException
+                    || x instanceof SQLRecoverableException || (state != null && (state.startsWith("08")
+                            || state.equals("90067") || state.equals("90028") || state.equals("57P01")
+                            || state.equals("57P03")))) {
+                return true;
+            }
+            if (x.getCause() instanceof SQLException cause && cause != x) {
+                return unavailable(cause);
+            }
+        }
+        return false;
+    }
+
 
     private static DataSource dataSource(String url, String user, String password, boolean postgres) {
         if (postgres) {
@@ -95,7 +125,10 @@ final class Database implements AutoCloseable {
         throw new IllegalArgumentException("only jdbc:h2: and jdbc:postgresql: URLs are supported: " + url);
     }
 
-    private void migrate() throws SQLException {
+    private synchronized void migrate() throws SQLException {
+        if (migrated) {
+            return;
+        }
         // Liquibase finds its own services (log, parsers, databases) through ServiceLoader on the
         // context class loader: in OSGi that must be the Liquibase bundle's class loader
         Thread thread = Thread.currentThread();
@@ -103,6 +136,7 @@ final class Database implements AutoCloseable {
         thread.setContextClassLoader(Scope.class.getClassLoader());
         try {
             migrateWithLiquibase();
+            migrated = true;
         } finally {
             thread.setContextClassLoader(previous);
         }
@@ -133,7 +167,15 @@ final class Database implements AutoCloseable {
     }
 
     Connection connection() throws SQLException {
+        if (!migrated) {
+            migrate();
+        }
         return pool.getConnection();
+    }
+
+    /** A connection of its own, outside the pool: for a listener that holds it for good. */
+    Connection unpooledConnection() throws SQLException {
+        return pool.getDataSource().getConnection();
     }
 
     boolean postgres() {

@@ -2,6 +2,7 @@ package dev.switchboard.sessions.internal;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +12,10 @@ import dev.switchboard.sessions.api.ConnectionChange;
 import dev.switchboard.sessions.api.SessionsListener;
 import dev.switchboard.sessions.api.StatusChange;
 
-/** Delivers {@code statuschange} and {@code connchange} to in-process listeners and the plugin's sink. */
+/**
+ * Delivers {@code statuschange} and {@code connchange} to in-process listeners and the plugin's sink,
+ * and hands the changes made here to the other hosts of the same database, if any.
+ */
 final class Events {
 
     static final String STATUS_CHANGE = "statuschange";
@@ -20,6 +24,7 @@ final class Events {
 
     private final List<SessionsListener> listeners = new CopyOnWriteArrayList<>();
     private volatile EventSink sink = EventSink.DISCARD;
+    private volatile Consumer<Object> otherHosts = change -> { };
 
     void add(SessionsListener listener) {
         listeners.add(listener);
@@ -33,7 +38,23 @@ final class Events {
         this.sink = sink == null ? EventSink.DISCARD : sink;
     }
 
+    /** Where the changes made on this host go for the other hosts; {@code null} for none. */
+    void otherHosts(Consumer<Object> otherHosts) {
+        this.otherHosts = otherHosts == null ? change -> { } : otherHosts;
+    }
+
     void status(StatusChange change) {
+        deliver(change);
+        otherHosts.accept(change);
+    }
+
+    void connection(ConnectionChange change) {
+        deliver(change);
+        otherHosts.accept(change);
+    }
+
+    /** Delivers to this host only: how a change made on another host arrives. */
+    void deliver(StatusChange change) {
         for (SessionsListener listener : listeners) {
             try {
                 listener.statusChanged(change);
@@ -44,7 +65,8 @@ final class Events {
         emit(STATUS_CHANGE, change);
     }
 
-    void connection(ConnectionChange change) {
+    /** Delivers to this host only: how a change made on another host arrives. */
+    void deliver(ConnectionChange change) {
         for (SessionsListener listener : listeners) {
             try {
                 listener.connectionChanged(change);

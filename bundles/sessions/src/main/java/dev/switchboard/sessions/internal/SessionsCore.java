@@ -5,9 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,28 +113,12 @@ final class SessionsCore implements Sessions {
     }
 
     static JsonRpcException failure(SQLException e) {
-        if (unavailable(e)) {
+        if (Database.unavailable(e)) {
             LOG.warn("Sessions database unavailable: {}", e.toString());
             return new SessionsException(Reason.DATABASE_UNAVAILABLE, "the database is not reachable; retry later");
         }
         LOG.error("Sessions database error", e);
         return new JsonRpcException(ErrorCode.INTERNAL_ERROR, "database error");
-    }
-
-    private static boolean unavailable(SQLException e) {
-        for (SQLException x = e; x != null; x = x.getNextException()) {
-            String state = x.getSQLState();
-            if (x instanceof SQLTransientConnectionException || x instanceof SQLNonTransientConnectionException
-                    || x instanceof SQLRecoverableException || (state != null && (state.startsWith("08")
-                            || state.equals("90067") || state.equals("90028") || state.equals("57P01")
-                            || state.equals("57P03")))) {
-                return true;
-            }
-            if (x.getCause() instanceof SQLException cause && cause != x) {
-                return unavailable(cause);
-            }
-        }
-        return false;
     }
 
     private static SessionsException bad(String detail) {

@@ -63,8 +63,12 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
         String startmode() default "Activated";
 
         @AttributeDefinition(description = "JDBC URL (jdbc:h2:... or jdbc:postgresql:...); empty = the H2 file"
-                + " database under ${switchboard.home}/data/sessions")
+                + " database in dataDir")
         String jdbcUrl() default "";
+
+        @AttributeDefinition(description = "Folder of the H2 file database when jdbcUrl is empty; a relative path is"
+                + " relative to ${switchboard.home} (Karaf's feature sets ${karaf.data}/sessions)")
+        String dataDir() default "data/sessions";
 
         String user() default "";
 
@@ -92,6 +96,7 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
     private Database database;
     private SessionsCore core;
     private ScheduledExecutorService monitor;
+    private PostgresEventRelay relay;
 
     public SessionsPlugin() {
     }
@@ -106,11 +111,13 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
     @Activate
     void activate(BundleContext context, Config config) throws SQLException {
         String url = config.jdbcUrl() == null || config.jdbcUrl().isBlank()
-                ? Database.defaultUrl(home(context.getProperty(HOME_PROPERTY))) : config.jdbcUrl().trim();
+                ? Database.defaultUrl(dataDir(context.getProperty(HOME_PROPERTY), config.dataDir()))
+                : config.jdbcUrl().trim();
         database = Database.open(url, config.user(), config.password(), Math.max(1, config.poolSize()),
                 config.connectionTimeoutMs());
         core = new SessionsCore(database, mapper, new Secrets(Math.max(10_000, config.passwordIterations())),
                 System::currentTimeMillis, events, new Throttle(System::currentTimeMillis, 3, 1000, 60_000));
+        shareEventsWithOtherHosts();
         if (config.billingPeriodSeconds() > 0) {
             monitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "switchboard-sessions-billing");
@@ -128,8 +135,19 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
         if (monitor != null) {
             monitor.shutdownNow();
         }
+        if (relay != null) {
+            relay.close();
+        }
         if (database != null) {
             database.close();
+        }
+    }
+
+    /** Hosts sharing a PostgreSQL database hear of each other's changes; an H2 file has one host. */
+    void shareEventsWithOtherHosts() {
+        if (database.postgres()) {
+            relay = new PostgresEventRelay(database, events, mapper);
+            relay.start();
         }
     }
 
@@ -147,6 +165,11 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
 
     static Path home(String property) {
         return (property == null || property.isBlank() ? Path.of("") : Path.of(property)).toAbsolutePath();
+    }
+
+    /** The H2 database's folder: {@code dataDir}, against the home when relative; blank is the default. */
+    static Path dataDir(String home, String dataDir) {
+        return home(home).resolve(dataDir == null || dataDir.isBlank() ? "data/sessions" : dataDir.trim());
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -69,4 +69,49 @@ class DatabaseOutageTest {
             server.stop();
         }
     }
+
+    @Test
+    void aHostStartedBeforeItsDatabaseServesOnceTheDatabaseIsThere() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Database database = Database.open("jdbc:h2:tcp://127.0.0.1:" + port + "/sessions", "sa", "sa", 2, 500);
+        Server server = null;
+        try {
+            SessionsPlugin sessions = new SessionsPlugin(database, 10_000, System::currentTimeMillis);
+            assertThatThrownBy(() -> sessions.registerTemplate(TemplateKind.OFFER, "{\"type\":\"object\"}"))
+                    .isInstanceOfSatisfying(SessionsException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.DATABASE_UNAVAILABLE));
+
+            server = Server.createTcpServer("-tcpPort", String.valueOf(port), "-baseDir", dir.toString(),
+                    "-ifNotExists").start();
+            // the schema is created on the first call that reaches the database
+            String offer = sessions.registerTemplate(TemplateKind.OFFER, "{\"type\":\"object\"}").id();
+            assertThat(sessions.orders(null, null)).isEmpty();
+            assertThat(offer).isNotBlank();
+        } finally {
+            database.close();
+            if (server != null) {
+                server.stop();
+            }
+        }
+    }
+
+    @Test
+    void aDatabaseThatAnswersWithTheWrongSchemaStopsTheStart() throws Exception {
+        Server server = Server.createTcpServer("-tcpPort", "0", "-baseDir", dir.toString(), "-ifNotExists").start();
+        String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/sessions";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "sa");
+                java.sql.Statement s = c.createStatement()) {
+            // a table of the same name that is not ours: the migration cannot create its own
+            s.execute("CREATE TABLE sb_template (something INT)");
+        }
+        try {
+            assertThatThrownBy(() -> Database.open(url, "sa", "sa", 2, 1000))
+                    .isInstanceOf(java.sql.SQLException.class);
+        } finally {
+            server.stop();
+        }
+    }
 }

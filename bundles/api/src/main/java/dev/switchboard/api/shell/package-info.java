@@ -1,0 +1,6 @@
+/**
+ * What Switchboard's shell commands share: their table layout, and their registration as Gogo
+ * commands where no Karaf console presents them.
+ */
+@org.osgi.annotation.versioning.Version("1.0.0")
+package dev.switchboard.api.shell;
