@@ -36,13 +36,17 @@ public class PluginLifecycleIT extends SwitchboardTestSupport {
 
     @Test
     public void configurationSetThroughControllerAppliesLive() throws Exception {
-        configure("fixture", "Live", "greeting", "hi");
+        configure("fixture", "Live", "greeting", "hi", "password", "s3cret");
         awaitPlugin("Live");
         JsonRpcClient client = client();
         JsonNode config = client.call("Controller.1.configuration@Live", null).result();
         assertEquals("hi", config.get("greeting").asText());
+        assertEquals("secrets are not shown", "********", config.get("password").asText());
 
-        assertTrue(client.call("Controller.1.configuration@Live", "{\"greeting\":\"bonjour\"}").json().has("result"));
+        // what was read, changed and sent back: the masked secret keeps its stored value
+        assertTrue(client.call("Controller.1.configuration@Live",
+                "{\"greeting\":\"bonjour\",\"password\":\"********\"}").json().has("result"));
+        assertEquals("s3cret", configAdmin.listConfigurations("(callsign=Live)")[0].getProperties().get("password"));
         eventually(Duration.ofSeconds(10), () -> client.call("Live.1.echo", "{\"text\":\"x\"}").json().path("result").asText().equals("bonjour x from Live"));
         assertEquals("bonjour", client.call("Controller.1.configuration@Live", null).result().get("greeting").asText());
         assertEquals(-31022, client.call("Controller.1.configuration@Nobody", null).errorCode());

@@ -33,8 +33,8 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * Boots exactly the bundles of the launcher distribution ({@code launcher/target/switchboard/bundle})
- * plus the fixture plugin in a forked Felix, with HTTP on a free loopback port.
+ * Boots exactly the bundles of the launcher distribution ({@code launcher/target/switchboard/bundle} and
+ * {@code deploy}) plus the fixture plugin in a forked Felix, with HTTP on a free loopback port.
  */
 public abstract class SwitchboardTestSupport {
 
@@ -61,8 +61,9 @@ public abstract class SwitchboardTestSupport {
         Files.writeString(etc.resolve("dev.switchboard.deviceinfo-DeviceInfo.cfg"), "callsign=DeviceInfo\n");
 
         List<Option> options = new ArrayList<>();
-        // bundle/boot (logging) first, as the launcher starts it first
-        for (Path folder : List.of(distribution.resolve("bundle/boot"), distribution.resolve("bundle"))) {
+        // bundle/boot (logging) first, as the launcher starts it first; deploy/ holds the service adapters
+        for (Path folder : List.of(distribution.resolve("bundle/boot"), distribution.resolve("bundle"),
+                distribution.resolve("deploy"))) {
             try (Stream<Path> jars = Files.list(folder)) {
                 jars.filter(p -> p.toString().endsWith(".jar")).sorted()
                         .forEach(p -> options.add(bundle(p.toUri().toString())));

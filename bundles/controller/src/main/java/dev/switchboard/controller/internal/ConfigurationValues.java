@@ -56,7 +56,16 @@ final class ConfigurationValues {
                 || key.startsWith("org.apache.karaf.");
     }
 
-    /** The plugin's own configuration, as JSON would show it. */
+    /** What a secret value shows as; set back unchanged, it keeps the stored secret. */
+    static final String MASK = "********";
+
+    /** Keys whose values are secrets (a database password, an adapter's product credential): never shown. */
+    static boolean isSecret(String key) {
+        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        return lower.endsWith("password") || lower.endsWith("credential") || lower.endsWith("secret");
+    }
+
+    /** The plugin's own configuration, as JSON would show it, secrets masked. */
     static Map<String, Object> ownProperties(Dictionary<String, Object> properties) {
         Map<String, Object> own = new LinkedHashMap<>();
         if (properties == null) {
@@ -66,6 +75,9 @@ final class ConfigurationValues {
             String key = keys.nextElement();
             if (!isReserved(key)) {
                 Object value = properties.get(key);
+                if (isSecret(key) && value != null && !String.valueOf(value).isEmpty()) {
+                    value = MASK;
+                }
                 own.put(key, value instanceof Object[] array ? List.of(array) : value);
             }
         }

@@ -133,6 +133,10 @@ public class ControllerPlugin implements Plugin, JController {
                 throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, key + " is not part of a plugin's own configuration");
             }
             Object property = ConfigurationValues.toProperty(key, value);
+            if (ConfigurationValues.isSecret(key) && ConfigurationValues.MASK.equals(property)
+                    && current.get(key) != null) {
+                property = current.get(key); // the masked value read before, sent back: the secret stays
+            }
             if (property != null) {
                 next.put(key, property);
             }

@@ -120,7 +120,7 @@ public class PluginCommands {
             }
             next.put(key, typed(value));
             configuration.update(next);
-            return callsign + ": " + key + " = " + value;
+            return callsign + ": " + key + " = " + (ConfigurationValues.isSecret(key) ? ConfigurationValues.MASK : value);
         } catch (JsonRpcException e) {
             return error(e);
         }

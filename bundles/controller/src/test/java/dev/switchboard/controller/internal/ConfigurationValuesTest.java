@@ -38,4 +38,18 @@ class ConfigurationValuesTest {
         assertThat(ConfigurationValues.ownProperties(properties))
                 .containsOnly(Map.entry("greeting", "hi"), Map.entry("hosts", List.of("a", "b")));
     }
+
+    @Test
+    void secretsAreMaskedUnlessEmpty() {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("password", "s3cret");
+        properties.put("credential", "c-r-e-d");
+        properties.put("adminPassword", "x");
+        properties.put("user", "postgres");
+        properties.put("clientSecret", "");
+        assertThat(ConfigurationValues.ownProperties(properties)).containsOnly(
+                Map.entry("password", ConfigurationValues.MASK), Map.entry("credential", ConfigurationValues.MASK),
+                Map.entry("adminPassword", ConfigurationValues.MASK), Map.entry("user", "postgres"),
+                Map.entry("clientSecret", ""));
+    }
 }

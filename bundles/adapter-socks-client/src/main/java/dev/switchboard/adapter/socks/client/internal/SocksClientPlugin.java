@@ -1,0 +1,150 @@
+package dev.switchboard.adapter.socks.client.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.switchboard.adapter.socks.internal.relay.Gate;
+import dev.switchboard.adapter.socks.internal.relay.Refusal;
+import dev.switchboard.adapter.socks.internal.relay.SessionReporter;
+import dev.switchboard.adapter.socks.internal.relay.SocksServer;
+import dev.switchboard.adapter.socks.internal.relay.Tunnel;
+import dev.switchboard.adapter.socks.internal.relay.UsageMeter;
+import dev.switchboard.api.plugin.Plugin;
+import dev.switchboard.sessions.api.ClientApi;
+import dev.switchboard.sessions.api.ServiceStatus;
+import dev.switchboard.sessions.api.Sessions;
+import dev.switchboard.sessions.api.UsageReport;
+
+/**
+ * The client side of the SOCKS5 proxy product: a SOCKS5 listener on 127.0.0.1, without
+ * authentication, that opens every CONNECT through the agent's proxy named in the order's access
+ * message, with the order's credentials, and reports the order's usage to this node's Sessions service.
+ */
+@Component(service = Plugin.class, configurationPid = "dev.switchboard.socksclient",
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Designate(ocd = SocksClientPlugin.Config.class, factory = true)
+public class SocksClientPlugin implements Plugin, JSocksClient {
+
+    @ObjectClassDefinition(name = "Switchboard SOCKS5 proxy adapter (client side)")
+    public @interface Config {
+        String callsign();
+
+        String startmode() default "Activated";
+
+        @AttributeDefinition(description = "The order's client key")
+        String clientKey();
+
+        @AttributeDefinition(type = AttributeType.PASSWORD, description = "The order's password")
+        String password();
+
+        @AttributeDefinition(description = "Port of the local SOCKS5 listener on 127.0.0.1; 0 = any free port",
+                min = "0", max = "65535")
+        int port() default 1081;
+
+        @AttributeDefinition(description = "Seconds between two usage reports of an open session", min = "1")
+        long reportSeconds() default 5;
+
+        @AttributeDefinition(description = "Milliseconds a local client may take from connecting until its"
+                + " CONNECT is answered", min = "1")
+        long handshakeTimeoutMillis() default 10_000;
+
+        @AttributeDefinition(description = "Milliseconds to wait for the agent's proxy and the target", min = "1")
+        int connectTimeoutMillis() default 10_000;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SocksClientPlugin.class);
+    /** Local clients are trusted: one credential stands for all of them. */
+    private static final byte[] LOCAL = new byte[0];
+
+    private final String callsign;
+    private final String clientKey;
+    private final AgentEndpoint agent;
+    private final UsageMeter meter;
+    private final SocksServer server;
+
+    @Activate
+    public SocksClientPlugin(@Reference(name = "sessions") Sessions sessions, Config config) {
+        callsign = config.callsign();
+        clientKey = required(config.clientKey(), "clientKey");
+        String password = required(config.password(), "password");
+        ClientApi client = sessions.client(clientKey, password);
+        agent = AgentEndpoint.of(client.getAccess());
+        // resolved here, off any event loop
+        InetSocketAddress agentAddress = new InetSocketAddress(agent.host(), agent.port());
+        if (agentAddress.isUnresolved()) {
+            throw new IllegalArgumentException("the agent's host " + agent.host() + " does not resolve");
+        }
+        InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port());
+        meter = new UsageMeter(callsign, key -> new ClientReporter(client),
+                status -> status == ServiceStatus.ACTIVE || status == ServiceStatus.ACTIVATING, config.reportSeconds());
+        Gate local = new Gate() {
+            @Override
+            public boolean passwordRequired() {
+                return false;
+            }
+
+            @Override
+            public void admit(Tunnel tunnel, String username, String password) throws Refusal {
+                meter.join(clientKey, tunnel, LOCAL, () -> {
+                });
+            }
+        };
+        server = SocksServer.start(callsign, listen, local,
+                new ProxyDialer(agentAddress, clientKey, password, config.connectTimeoutMillis()), meter,
+                config.handshakeTimeoutMillis());
+        LOG.info("SOCKS5 client {} for order {} listening on {}, through the agent's proxy at {}", callsign, clientKey,
+                server.listening(), agent);
+    }
+
+    private static String required(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return value.trim();
+    }
+
+    /** Closes every local connection and reports the order's final usage before it returns. */
+    @Deactivate
+    void deactivate() {
+        server.close();
+        LOG.info("SOCKS5 client {} stopped", callsign);
+    }
+
+    @Override
+    public Status status() {
+        UsageMeter.Usage usage = meter.usage();
+        return new Status(server.listening(), agent.toString(),
+                clientKey, server.connections(), usage.bytesUp(), usage.bytesDown(), usage.clients());
+    }
+
+    /** The order's Service API calls on the client side. */
+    private record ClientReporter(ClientApi client) implements SessionReporter {
+
+        @Override
+        public void start(String connection, String clientAddress) {
+            client.startSession(connection);
+        }
+
+        @Override
+        public ServiceStatus update(String connection, UsageReport totals) {
+            return client.updateSession(connection, totals);
+        }
+
+        @Override
+        public ServiceStatus stop(String connection, UsageReport totals) {
+            return client.stopSession(connection, totals);
+        }
+    }
+}
