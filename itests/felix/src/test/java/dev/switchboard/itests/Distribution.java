@@ -112,8 +112,30 @@ final class Distribution {
     /** A running host's Sessions plugin, called with a token. */
     record SessionsHost(JsonRpcClient client, String[] bearer) {
         JsonRpcClient.Reply call(String method, JsonNode params) throws IOException, InterruptedException {
-            return client.post(JsonRpcClient.request(1, "Sessions.1." + method, params.toString()), bearer);
+            return rpc("Sessions.1." + method, params);
         }
+
+        /** Calls any {@code designator} ({@code Callsign.1.method}) with the token; {@code params} may be null. */
+        JsonRpcClient.Reply rpc(String designator, JsonNode params) throws IOException, InterruptedException {
+            return client.post(JsonRpcClient.request(1, designator, params == null ? null : params.toString()), bearer);
+        }
+    }
+
+    /**
+     * Writes {@code etc/<name>} in one step, as an editor saving atomically does, so that FileInstall never
+     * reads half a file; a running host applies it within a second or two.
+     */
+    void writeEtc(String name, String content) throws IOException {
+        Path temp = Files.createTempFile(home, "etc", ".tmp");
+        Files.writeString(temp, content);
+        Files.move(temp, home.resolve("etc").resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** What the host logged so far to {@code log/switchboard.log}. */
+    String log() throws IOException {
+        Path log = home.resolve("log/switchboard.log");
+        return Files.exists(log) ? Files.readString(log) : "";
     }
 
     String console() throws IOException {

@@ -3,6 +3,8 @@ package dev.switchboard.sessions.api;
 /**
  * A client's order (Privatix: channel). Times are milliseconds since the epoch.
  *
+ * @param offering         {@code null} for an access message imported on a client node
+ *
  * @param clientKey        the client's user name towards the adapter
  * @param deposit          what the client deposited
  * @param paymentsReceived what the client has paid so far

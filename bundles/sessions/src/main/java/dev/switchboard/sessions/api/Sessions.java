@@ -1,6 +1,7 @@
 package dev.switchboard.sessions.api;
 
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -21,6 +22,15 @@ public interface Sessions {
 
     /** Places an order; it starts {@link ServiceStatus#ACTIVATING}. */
     PlacedOrder placeOrder(String offering, long deposit);
+
+    /**
+     * On a client node: imports the access message an agent issued for an order, into the client-side
+     * product whose access template it names ({@code templateHash}) and matches. The order is active
+     * here at once and never billed here (the agent bills it); {@link #client} with its
+     * {@code username} and {@code password} then gives the client adapter its face. Importing the
+     * same client key into the same product again replaces the message (the agent moved, say).
+     */
+    Order importAccess(String product, Map<String, Object> accessMessage);
 
     /** Adds a payment the client made; answers the order after the billing rules ran. */
     Order recordPayment(String order, long amount);

@@ -51,6 +51,8 @@ final class Billing {
             "(" + COST_BIGINT + " >= deposit OR (max_units > 0 AND " + UNITS_BIGINT + " >= max_units))",
             "(" + COST + " >= deposit OR (max_units > 0 AND " + UNITS + " >= max_units))");
     static final String BEYOND_LAG = exact("(" + COST_BIGINT + " - payments > max_billing_lag * unit_price)", OVER_LAG);
+    /** Orders this node bills: not those imported from an agent's access message, which the agent bills. */
+    static final String BILLED = "offering_id IS NOT NULL AND ";
     static final String NO_OPEN_SESSION = "NOT EXISTS (SELECT 1 FROM sb_session s WHERE s.order_id = sb_order.id"
             + " AND s.side = 'agent' AND s.stopped = 0)";
 
@@ -60,14 +62,14 @@ final class Billing {
 
     static final List<Rule> RULES = List.of(
             new Rule("deposit exhausted", "'active', 'suspended'", ServiceStatus.TERMINATING,
-                    EXHAUSTED, ""),
+                    BILLED + EXHAUSTED, ""),
             new Rule("suspended too long", "'suspended'", ServiceStatus.TERMINATING,
-                    "max_suspended_sec > 0 AND ? - status_changed > max_suspended_sec * 1000", ""),
+                    BILLED + "max_suspended_sec > 0 AND ? - status_changed > max_suspended_sec * 1000", ""),
             new Rule("inactive", "'active'", ServiceStatus.TERMINATING,
-                    "max_inactive_sec > 0 AND ? - last_usage > max_inactive_sec * 1000", ""),
-            new Rule("unpaid", "'active'", ServiceStatus.SUSPENDING, BEYOND_LAG, ", suspend_cause = 'unpaid'"),
+                    BILLED + "max_inactive_sec > 0 AND ? - last_usage > max_inactive_sec * 1000", ""),
+            new Rule("unpaid", "'active'", ServiceStatus.SUSPENDING, BILLED + BEYOND_LAG, ", suspend_cause = 'unpaid'"),
             new Rule("paid", "'suspended'", ServiceStatus.ACTIVATING,
-                    "suspend_cause = 'unpaid' AND NOT " + BEYOND_LAG, ", suspend_cause = NULL"),
+                    BILLED + "suspend_cause = 'unpaid' AND NOT " + BEYOND_LAG, ", suspend_cause = NULL"),
             new Rule("no open session", "'suspending'", ServiceStatus.SUSPENDED, NO_OPEN_SESSION, ""),
             new Rule("no open session", "'terminating'", ServiceStatus.TERMINATED, NO_OPEN_SESSION, ""));
 
@@ -75,6 +77,33 @@ final class Billing {
 
     Billing(LongSupplier clock) {
         this.clock = clock;
+    }
+
+    /**
+     * Whether any rule holds for order {@code orderId} now: one statement that reads every rule's
+     * condition, so a usage report that changes no status pays one look-up, not one update per rule.
+     */
+    boolean anyDue(Connection c, String orderId) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM sb_order WHERE id = ? AND (");
+        for (int i = 0; i < RULES.size(); i++) {
+            Rule rule = RULES.get(i);
+            sql.append(i == 0 ? "" : " OR ").append("(status IN (").append(rule.from()).append(") AND ")
+                    .append(rule.condition()).append(')');
+        }
+        long now = clock.getAsLong();
+        try (PreparedStatement s = c.prepareStatement(sql.append(')').toString())) {
+            int i = 1;
+            s.setString(i++, orderId);
+            for (Rule rule : RULES) {
+                if (rule.condition().contains("?")) {
+                    s.setLong(i++, now);
+                }
+            }
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1) > 0;
+            }
+        }
     }
 
     /**

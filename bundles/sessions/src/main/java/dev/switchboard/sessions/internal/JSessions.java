@@ -69,6 +69,13 @@ public interface JSessions {
     @JsonRpcMethod
     PlacedOrder placeOrder(OrderParams params);
 
+    /** {@code {"product": <client-side product>, "accessMessage": {...}}} */
+    record ImportParams(String product, Map<String, Object> accessMessage) {
+    }
+
+    @JsonRpcMethod
+    Order importAccess(ImportParams params);
+
     @JsonRpcMethod
     Order recordPayment(PaymentParams params);
 

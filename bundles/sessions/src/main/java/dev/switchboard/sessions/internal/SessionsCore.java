@@ -471,6 +471,91 @@ final class SessionsCore implements Sessions {
         });
     }
 
+    @Override
+    public Order importAccess(String productId, Map<String, Object> accessMessage) {
+        String id = text(productId, "product", true);
+        if (accessMessage == null) {
+            throw bad("accessMessage is required");
+        }
+        String clientKey = text(accessMessage.get("username") instanceof String s ? s : null,
+                "accessMessage.username", true);
+        if (!(accessMessage.get("password") instanceof String password) || password.isEmpty()) {
+            throw bad("accessMessage.password is required");
+        }
+        String stored;
+        try {
+            stored = mapper.writeValueAsString(accessMessage);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw bad("accessMessage cannot be stored: " + e.getOriginalMessage());
+        }
+        String hash = secrets.hashPassword(password);
+        return tx((c, after) -> {
+            Product product = product(c, id);
+            if (product.agent()) {
+                throw bad("access messages are imported into a client-side product (agent = false)");
+            }
+            if (!product.accessTemplate().equals(accessMessage.get("templateHash"))) {
+                throw new SessionsException(Reason.INVALID_ACCESS_MESSAGE,
+                        "templateHash is not the access template of product " + id);
+            }
+            String[] template = template(c, product.accessTemplate());
+            schemas.validate(product.accessTemplate(), template[1], mapper.valueToTree(accessMessage),
+                    Reason.INVALID_ACCESS_MESSAGE);
+            String orderId = importedOrder(c, product, clientKey);
+            long now = clock.getAsLong();
+            if (orderId != null) {
+                try (PreparedStatement s = c.prepareStatement(
+                        "UPDATE sb_order SET password_hash = ?, access_message = ? WHERE id = ?")) {
+                    s.setString(1, hash);
+                    s.setString(2, stored);
+                    s.setString(3, orderId);
+                    s.executeUpdate();
+                }
+                clientCache.remove(clientKey);
+                return orderBy(c, "id", orderId, false, Reason.UNKNOWN_ORDER).order();
+            }
+            String newId = uuid();
+            // no offering, no price, no deposit: the billing rules leave it alone
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO sb_order (id, product_id, client_key,"
+                    + " password_hash, status, prev_status, status_changed, status_reason, unit_type, unit_size,"
+                    + " unit_price, setup_price, max_units, max_billing_lag, max_inactive_sec, max_suspended_sec,"
+                    + " deposit, payments, bytes_up, bytes_down, seconds, last_usage, created, access_message)"
+                    + " VALUES (?, ?, ?, ?, 'active', 'pending', ?, 'imported', 'BYTES', 1, 0, 0, 0, 0, 0, 0,"
+                    + " 0, 0, 0, 0, 0, ?, ?, ?)")) {
+                int i = 1;
+                s.setString(i++, newId);
+                s.setString(i++, product.id());
+                s.setString(i++, clientKey);
+                s.setString(i++, hash);
+                s.setLong(i++, now);
+                s.setLong(i++, now);
+                s.setLong(i++, now);
+                s.setString(i++, stored);
+                s.executeUpdate();
+            }
+            after.add(() -> events.status(new StatusChange(newId, product.id(), clientKey, ServiceStatus.PENDING,
+                    ServiceStatus.ACTIVE, "imported")));
+            return orderBy(c, "id", newId, false, Reason.UNKNOWN_ORDER).order();
+        });
+    }
+
+    /** The order imported earlier for {@code clientKey} into {@code product}, or {@code null} if none. */
+    private static String importedOrder(Connection c, Product product, String clientKey) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT id, product_id, access_message FROM sb_order WHERE client_key = ?")) {
+            s.setString(1, clientKey);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return null;
+                }
+                if (!product.id().equals(r.getString(2)) || r.getString(3) == null) {
+                    throw bad("client key " + clientKey + " already belongs to another order on this node");
+                }
+                return r.getString(1);
+            }
+        }
+    }
+
     /** Builds the access message from the product's current configuration and validates it. */
     private Map<String, Object> accessMessage(Connection c, Product product, String clientKey, String password)
             throws SQLException {
@@ -506,9 +591,9 @@ final class SessionsCore implements Sessions {
                 s.setString(2, id);
                 s.executeUpdate();
             }
+            bill(c, after, id, row.order().status());
             return null;
         });
-        applyBilling(id);
         return order(id);
     }
 
@@ -659,22 +744,33 @@ final class SessionsCore implements Sessions {
 
     @Override
     public int runBilling() {
-        return billing(null);
-    }
-
-    private void applyBilling(String orderId) {
-        billing(orderId);
-    }
-
-    private int billing(String orderId) {
         int changed = 0;
         for (Billing.Rule rule : Billing.RULES) {
-            // one transaction per rule keeps transactions small; each rule is correct on its own
-            List<StatusChange> changes = tx((c, after) -> billing.apply(c, rule, orderId));
+            // one transaction per rule keeps a pass over every order in small transactions
+            List<StatusChange> changes = tx((c, after) -> billing.apply(c, rule, null));
             changes.forEach(events::status);
             changed += changes.size();
         }
         return changed;
+    }
+
+    /**
+     * Applies the billing rules to one order in the caller's transaction, which holds the order's row
+     * lock, so that a report and the decision on it commit together; answers the status after them.
+     */
+    private ServiceStatus bill(Connection c, List<Runnable> after, String orderId, ServiceStatus status)
+            throws SQLException {
+        if (!billing.anyDue(c, orderId)) {
+            return status;
+        }
+        ServiceStatus now = status;
+        for (Billing.Rule rule : Billing.RULES) {
+            for (StatusChange change : billing.apply(c, rule, orderId)) {
+                after.add(() -> events.status(change));
+                now = change.to();
+            }
+        }
+        return now;
     }
 
     // ---------------------------------------------------------------- agent side
@@ -807,13 +903,11 @@ final class SessionsCore implements Sessions {
         public ServiceStatus updateSession(String clientKey, String connection, UsageReport totals) {
             String conn = text(connection, "connection", true);
             checkTotals(totals);
-            String orderId = tx((c, after) -> {
+            return tx((c, after) -> {
                 Row row = mine(c, clientKey, true);
                 record(c, row.order(), AGENT, conn, totals, false, after);
-                return row.order().id();
+                return bill(c, after, row.order().id(), row.order().status());
             });
-            applyBilling(orderId);
-            return order(orderId).status();
         }
 
         @Override
@@ -822,14 +916,14 @@ final class SessionsCore implements Sessions {
             if (finalTotals != null) {
                 checkTotals(finalTotals);
             }
-            String orderId = tx((c, after) -> {
+            return tx((c, after) -> {
                 Row row = mine(c, clientKey, true);
                 record(c, row.order(), AGENT, conn, finalTotals, true, after);
                 completeIfIdle(c, after, row.order().id());
-                return row.order().id();
+                // completeIfIdle may have moved the status on: bill from what is stored now
+                return bill(c, after, row.order().id(), orderBy(c, "id", row.order().id(), false,
+                        Reason.UNKNOWN_ORDER).order().status());
             });
-            applyBilling(orderId);
-            return order(orderId).status();
         }
     }
 
@@ -990,6 +1084,23 @@ final class SessionsCore implements Sessions {
         return new Client(key, password);
     }
 
+    private static String importedMessage(Connection c, String orderId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT access_message FROM sb_order WHERE id = ?")) {
+            s.setString(1, orderId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    private Map<String, Object> readMessage(String json) {
+        try {
+            return mapper.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a stored access message is not JSON", e);
+        }
+    }
+
     /** The client adapter's face of one order. */
     final class Client implements ClientApi {
 
@@ -1010,7 +1121,9 @@ final class SessionsCore implements Sessions {
         public Map<String, Object> getAccess() {
             return tx((c, after) -> {
                 Order order = orderBy(c, "client_key", clientKey, false, Reason.UNKNOWN_CLIENT).order();
-                return accessMessage(c, product(c, order.product()), clientKey, password);
+                String imported = importedMessage(c, order.id());
+                return imported != null ? readMessage(imported)
+                        : accessMessage(c, product(c, order.product()), clientKey, password);
             });
         }
 

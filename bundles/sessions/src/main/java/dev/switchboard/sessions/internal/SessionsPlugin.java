@@ -280,6 +280,12 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
     }
 
     @Override
+    public Order importAccess(ImportParams params) {
+        need(params);
+        return importAccess(params.product(), params.accessMessage());
+    }
+
+    @Override
     public Order recordPayment(PaymentParams params) {
         need(params);
         return recordPayment(params.order(), integer(params.amount(), "amount", null));
@@ -424,6 +430,11 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
     @Override
     public PlacedOrder placeOrder(String offering, long deposit) {
         return core.placeOrder(offering, deposit);
+    }
+
+    @Override
+    public Order importAccess(String product, Map<String, Object> accessMessage) {
+        return core.importAccess(product, accessMessage);
     }
 
     @Override

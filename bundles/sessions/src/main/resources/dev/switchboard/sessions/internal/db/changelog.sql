@@ -90,3 +90,8 @@ CREATE INDEX sb_session_conn ON sb_session(conn_id, stopped);
 --comment: the billing pass takes the changed orders from its UPDATE, so the change mark is unused
 DROP INDEX sb_order_mark;
 ALTER TABLE sb_order DROP COLUMN change_mark;
+
+--changeset switchboard:3
+--comment: an access message imported on a client node is an order without an offering: the agent bills it
+ALTER TABLE sb_order ALTER COLUMN offering_id DROP NOT NULL;
+ALTER TABLE sb_order ADD COLUMN access_message VARCHAR(1000000);
