@@ -106,7 +106,7 @@ public final class JsonRpcThroughput {
         }
     }
 
-    private static Path copy(Path distribution) throws IOException {
+    static Path copy(Path distribution) throws IOException {
         Path home = Files.createTempDirectory("switchboard-benchmark");
         try (Stream<Path> files = Files.walk(distribution)) {
             for (Path source : (Iterable<Path>) files::iterator) {
@@ -134,7 +134,7 @@ public final class JsonRpcThroughput {
     }
 
     /** A token from the distribution's own administrator command, or null when it has none. */
-    private static String issueToken(Path home) throws IOException, InterruptedException {
+    static String issueToken(Path home) throws IOException, InterruptedException {
         Process command = new ProcessBuilder(home.resolve("bin/switchboard").toString(), "token", "http://localhost")
                 .directory(home.toFile()).redirectErrorStream(true).start();
         String output = new String(command.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -214,7 +214,7 @@ public final class JsonRpcThroughput {
         return server;
     }
 
-    private static long residentKib(long pid) throws IOException {
+    static long residentKib(long pid) throws IOException {
         Path status = Path.of("/proc", String.valueOf(pid), "status");
         if (!Files.exists(status)) {
             return -1;
@@ -223,7 +223,7 @@ public final class JsonRpcThroughput {
                 .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(-1);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -1,6 +1,7 @@
 package dev.switchboard.adapter.socks.internal.relay;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -77,7 +78,8 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (clientSide && cause instanceof IOException) {
+        // writes still queued when the proxy itself cuts a client fail with ClosedChannelException: not news
+        if (clientSide && cause instanceof IOException && !(cause instanceof ClosedChannelException)) {
             LOG.info("Client {} vanished mid-stream ({}) after {} bytes up, {} down", tunnel.remote(),
                     cause.getMessage(), tunnel.bytesUp(), tunnel.bytesDown());
         } else {
