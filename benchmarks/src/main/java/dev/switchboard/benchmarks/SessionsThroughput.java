@@ -9,7 +9,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -487,8 +486,8 @@ public final class SessionsThroughput {
                 .directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(home.resolve("log/console.log").toFile()).start();
         try {
-            Rpc rpc = new Rpc(client, URI.create("http://127.0.0.1:" + port + "/jsonrpc"), awaitToken(home, host));
-            awaitSessions(rpc, host, home);
+            Rpc rpc = new Rpc(client, URI.create("http://127.0.0.1:" + port + "/jsonrpc"), Host.awaitToken(home, host));
+            Host.awaitSessions(() -> rpc.call("orders", Map.of()), host, home);
             RpcFixture fixture = rpcFixture(rpc);
             IntFunction<IntFunction<Op>> updates = concurrency -> thread -> {
                 List<Report> mine = share(fixture.orders(), thread, concurrency);
@@ -542,34 +541,6 @@ public final class SessionsThroughput {
             }
             return answer.get("result");
         }
-    }
-
-    private static String awaitToken(Path home, Process host) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && host.isAlive()) {
-            String token = JsonRpcThroughput.issueToken(home);
-            if (token != null) {
-                return token;
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("no token from the host within 60 s; see " + home.resolve("log"));
-    }
-
-    private static void awaitSessions(Rpc rpc, Process host, Path home) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline && host.isAlive()) {
-            try {
-                rpc.call("orders", Map.of());
-                return;
-            } catch (Exception notYet) {
-                last = notYet;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("Sessions did not answer within 60 s (" + last + "); see "
-                + home.resolve("log/switchboard.log"));
     }
 
     private static RpcFixture rpcFixture(Rpc rpc) throws Exception {

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PasswordAuthentication;
 import java.net.Proxy;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.JarFile;
@@ -361,35 +358,14 @@ public final class SocksProxyBenchmark {
             new SecureRandom().nextBytes(DATA);
         }
 
-        private final ServerSocket server;
-        private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "sink");
-            t.setDaemon(true);
-            return t;
-        });
+        private final LoopbackServer server;
 
         SinkServer() throws IOException {
-            server = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
-            Thread acceptor = new Thread(this::accept, "sink-acceptor");
-            acceptor.setDaemon(true);
-            acceptor.start();
+            server = new LoopbackServer("sink", 4096, SinkServer::serve);
         }
 
         InetSocketAddress address() {
-            return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
-        }
-
-        private void accept() {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    workers.execute(() -> serve(socket));
-                } catch (IOException e) {
-                    if (!server.isClosed()) {
-                        System.out.println("sink server: " + e);
-                    }
-                }
-            }
+            return server.address();
         }
 
         private static void serve(Socket socket) {
@@ -412,7 +388,6 @@ public final class SocksProxyBenchmark {
         @Override
         public void close() throws IOException {
             server.close();
-            workers.shutdownNow();
         }
     }
 
@@ -596,8 +571,8 @@ public final class SocksProxyBenchmark {
             HttpClient client = new HttpClient();
             client.start();
             cleanup.add(client::stop);
-            Rpc rpc = new Rpc(client, URI.create("http://127.0.0.1:" + rpcPort + "/jsonrpc"), awaitToken(home, host));
-            awaitSessions(rpc, host, home);
+            Rpc rpc = new Rpc(client, URI.create("http://127.0.0.1:" + rpcPort + "/jsonrpc"), Host.awaitToken(home, host));
+            Host.awaitSessions(() -> rpc.call("orders", JSON.createObjectNode()), host, home);
             Order order = Order.place(rpc);
 
             int port = JsonRpcThroughput.freePort();
@@ -649,34 +624,6 @@ public final class SocksProxyBenchmark {
                 }
             }
             return false;
-        }
-
-        private static String awaitToken(Path home, Process host) throws Exception {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && host.isAlive()) {
-                String token = JsonRpcThroughput.issueToken(home);
-                if (token != null) {
-                    return token;
-                }
-                Thread.sleep(200);
-            }
-            throw new IllegalStateException("no token from the host within 60 s; see " + home.resolve("log"));
-        }
-
-        private static void awaitSessions(Rpc rpc, Process host, Path home) throws Exception {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            Exception last = null;
-            while (System.nanoTime() < deadline && host.isAlive()) {
-                try {
-                    rpc.call("orders", JSON.createObjectNode());
-                    return;
-                } catch (Exception notYet) {
-                    last = notYet;
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException("Sessions did not answer within 60 s (" + last + "); see "
-                    + home.resolve("log/switchboard.log"));
         }
     }
 

@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 import dev.switchboard.adapter.socks.internal.JSocksProxy;
@@ -353,33 +349,14 @@ public final class SocksRelayAllocation {
             new SecureRandom().nextBytes(DATA);
         }
 
-        private final ServerSocket server;
-        private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "source");
-            t.setDaemon(true);
-            return t;
-        });
+        private final LoopbackServer server;
 
         Source() throws IOException {
-            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            workers.execute(this::accept);
+            server = new LoopbackServer("source", 50, Source::serve);
         }
 
         InetSocketAddress address() {
-            return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
-        }
-
-        private void accept() {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    workers.execute(() -> serve(socket));
-                } catch (IOException e) {
-                    if (!server.isClosed()) {
-                        System.out.println("source server: " + e);
-                    }
-                }
-            }
+            return server.address();
         }
 
         private static void serve(Socket socket) {
@@ -399,7 +376,6 @@ public final class SocksRelayAllocation {
         @Override
         public void close() throws IOException {
             server.close();
-            workers.shutdownNow();
         }
     }
 

@@ -15,7 +15,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,6 +52,8 @@ final class TokenConnector {
     private final int maxPayloadBytes;
     private final Duration timeout;
     private ServerSocketChannel server;
+    /** Accepted clients not answered yet: a stop closes them, also those still queued for a worker. */
+    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
     private Thread acceptor;
     private ThreadPoolExecutor workers;
     private ScheduledExecutorService watchdog;
@@ -106,6 +110,8 @@ final class TokenConnector {
         watchdog.shutdownNow();
         try {
             acceptor.join(2000);
+            clients.forEach(TokenConnector::closeQuietly);
+            clients.clear();
             Files.deleteIfExists(socket);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -154,12 +160,14 @@ final class TokenConnector {
                 pause();
                 continue;
             }
+            clients.add(client);
             try {
                 workers.execute(() -> serve(client));
             } catch (RejectedExecutionException e) {
                 LOG.warn("Token connector busy; a client was turned away");
                 reply(client, "error: busy, try again");
                 closeQuietly(client);
+                clients.remove(client);
             }
         }
     }
@@ -182,6 +190,7 @@ final class TokenConnector {
         } finally {
             deadline.cancel(false);
             closeQuietly(client);
+            clients.remove(client);
         }
     }
 

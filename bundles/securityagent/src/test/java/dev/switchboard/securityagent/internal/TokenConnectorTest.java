@@ -78,6 +78,42 @@ class TokenConnectorTest {
     }
 
     @Test
+    void stoppingClosesEveryClientAlsoThoseStillWaitingForAWorker() throws Exception {
+        connector.stop();
+        connector = new TokenConnector(socket, tokens::issue, 4096, Duration.ofMinutes(5));
+        connector.start();
+        // four clients that never finish their payload hold the four workers; the fifth waits in the queue
+        java.util.List<SocketChannel> stalled = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
+            client.connect(UnixDomainSocketAddress.of(socket));
+            client.write(ByteBuffer.wrap("http://".getBytes(StandardCharsets.UTF_8)));
+            stalled.add(client);
+        }
+        Thread.sleep(300);
+        connector.stop();
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(5);
+        try {
+            for (SocketChannel client : stalled) {
+                // a read that returns ends the client's wait: end of stream, or a reset
+                java.util.concurrent.Future<Integer> read = readers.submit(() -> {
+                    try {
+                        return client.read(ByteBuffer.allocate(64));
+                    } catch (java.io.IOException reset) {
+                        return -1;
+                    }
+                });
+                assertThat(read.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(-1);
+                client.close();
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+        connector = new TokenConnector(socket, tokens::issue, 4096, Duration.ofMillis(500));
+        connector.start();
+    }
+
+    @Test
     void aSocketPathTooLongForTheKernelIsRefusedWithItsLength() {
         Path deep = dir.resolve("d".repeat(120)).resolve("token.sock");
         TokenConnector tooDeep = new TokenConnector(deep, tokens::issue, 4096, Duration.ofMillis(500));

@@ -14,61 +14,30 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.switchboard.adapter.socks.testing.Market;
 import dev.switchboard.adapter.socks.testing.Socks;
+import dev.switchboard.adapter.socks.testing.SocksTestBase;
 import dev.switchboard.adapter.socks.testing.Targets;
 import dev.switchboard.sessions.api.Order;
 import dev.switchboard.sessions.api.PlacedOrder;
-import dev.switchboard.sessions.api.Sessions;
-import dev.switchboard.sessions.internal.TestSessions;
 
 /** Every malformed or refused request gets the reply RFC 1928 / RFC 1929 gives it, and the proxy goes on. */
-class SocksAgentBadInputTest {
+class SocksAgentBadInputTest extends SocksTestBase {
 
     static final byte[] LOCALHOST = {127, 0, 0, 1};
     static final int CONNECT = 1;
     static final int BIND = 2;
     static final int UDP_ASSOCIATE = 3;
 
-    static TestSessions db;
-    static Sessions sessions;
-    static Market market;
-    static Targets targets;
-
-    RunningAgent agent;
-    PlacedOrder order;
-    int port;
-
-    @BeforeAll
-    static void open(@TempDir Path dir) throws Exception {
-        db = TestSessions.open(dir);
-        sessions = db.sessions();
-        market = Market.open(sessions);
-        targets = new Targets();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        targets.close();
-        db.close();
-    }
-
     @BeforeEach
     void start() {
-        order = market.order();
-        agent = RunningAgent.start(db, market, Map.of("handshakeTimeoutMillis", 500L));
-        port = agent.port();
-        Socks.credentials(port, order.order().clientKey(), order.password());
+        startAgent(Map.of("handshakeTimeoutMillis", 500L));
     }
 
     @AfterEach
@@ -77,7 +46,6 @@ class SocksAgentBadInputTest {
         try (Socket socket = Socks.connect(port, new InetSocketAddress("127.0.0.1", targets.echoPort()))) {
             Socks.echoed(socket, 10);
         }
-        agent.close();
     }
 
     /** Logs in as the order's client: the greeting and authentication replies must be success. */

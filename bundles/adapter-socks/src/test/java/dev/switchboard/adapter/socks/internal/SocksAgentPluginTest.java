@@ -14,7 +14,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,69 +22,33 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.switchboard.adapter.socks.testing.Curl;
 import dev.switchboard.adapter.socks.testing.Market;
 import dev.switchboard.adapter.socks.testing.Socks;
+import dev.switchboard.adapter.socks.testing.SocksTestBase;
 import dev.switchboard.adapter.socks.testing.Targets;
 import dev.switchboard.sessions.api.Order;
 import dev.switchboard.sessions.api.PlacedOrder;
 import dev.switchboard.sessions.api.ServiceStatus;
 import dev.switchboard.sessions.api.SessionInfo;
-import dev.switchboard.sessions.api.Sessions;
 import dev.switchboard.sessions.api.SessionsException;
-import dev.switchboard.sessions.internal.TestSessions;
 
 /**
  * The agent-side proxy against the real Sessions service on H2 and real clients (the JDK's SOCKS
  * client, curl): what it relays is what the sessions database records.
  */
-class SocksAgentPluginTest {
+class SocksAgentPluginTest extends SocksTestBase {
 
     static final Duration PATIENCE = Duration.ofSeconds(30);
     /** RFC 1929: any status but 0 is a failure; netty's is 0xFF. */
     static final int AUTH_FAILURE = 0xff;
 
-    static TestSessions db;
-    static Sessions sessions;
-    static Market market;
-    static Targets targets;
-
-    RunningAgent agent;
-    PlacedOrder order;
-    int port;
-
-    @BeforeAll
-    static void open(@TempDir Path dir) throws Exception {
-        db = TestSessions.open(dir);
-        sessions = db.sessions();
-        market = Market.open(sessions);
-        targets = new Targets();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        targets.close();
-        db.close();
-    }
-
     @BeforeEach
     void start() {
-        order = market.order();
-        agent = RunningAgent.start(db, market, Map.of());
-        port = agent.port();
-        Socks.credentials(port, order.order().clientKey(), order.password());
-    }
-
-    @AfterEach
-    void stop() {
-        agent.close();
+        startAgent(Map.of());
     }
 
     // ------------------------------------------------------------ helpers

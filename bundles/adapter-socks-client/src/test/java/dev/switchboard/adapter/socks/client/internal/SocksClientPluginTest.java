@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,60 +18,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.switchboard.adapter.socks.internal.RunningAgent;
 import dev.switchboard.adapter.socks.testing.Configs;
 import dev.switchboard.adapter.socks.testing.Curl;
 import dev.switchboard.adapter.socks.testing.Market;
 import dev.switchboard.adapter.socks.testing.Socks;
+import dev.switchboard.adapter.socks.testing.SocksTestBase;
 import dev.switchboard.adapter.socks.testing.Targets;
 import dev.switchboard.sessions.api.Order;
 import dev.switchboard.sessions.api.PlacedOrder;
 import dev.switchboard.sessions.api.ServiceStatus;
 import dev.switchboard.sessions.api.SessionInfo;
-import dev.switchboard.sessions.api.Sessions;
 import dev.switchboard.sessions.api.SessionsException;
-import dev.switchboard.sessions.internal.TestSessions;
 
 /**
  * The client side in front of a real agent side, both on one real Sessions service on H2 (as if the
  * order were imported on the client node): local clients without credentials reach targets through
  * the agent, and both sides record the same bytes.
  */
-class SocksClientPluginTest {
+class SocksClientPluginTest extends SocksTestBase {
 
     static final Duration PATIENCE = Duration.ofSeconds(30);
     static final byte[] LOCALHOST = {127, 0, 0, 1};
 
-    static TestSessions db;
-    static Sessions sessions;
-    static Market market;
-    static Targets targets;
-
-    RunningAgent agent;
-    PlacedOrder order;
     SocksClientPlugin client;
-    int port;
-
-    @BeforeAll
-    static void open(@TempDir Path dir) throws Exception {
-        db = TestSessions.open(dir);
-        sessions = db.sessions();
-        market = Market.open(sessions);
-        targets = new Targets();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        targets.close();
-        db.close();
-    }
 
     @BeforeEach
     void start() {
@@ -87,7 +60,6 @@ class SocksClientPluginTest {
         if (client != null) {
             client.deactivate();
         }
-        agent.close();
     }
 
     static SocksClientPlugin client(PlacedOrder placed, Map<String, Object> overrides) {
