@@ -63,9 +63,10 @@ public class SessionsTwoHostsIT {
 
         String token = adapters.bearer()[1].substring("Bearer ".length());
         JsonRpcClient.Socket subscriber = adapters.client().openWebSocket("?token=" + token);
+        // one at a time: calls run on a worker pool, so two replies may come in either order
         subscriber.send(JsonRpcClient.request(1, "Sessions.1.register", "{\"event\":\"statuschange\",\"id\":\"s\"}"));
-        subscriber.send(JsonRpcClient.request(2, "Sessions.1.register", "{\"event\":\"connchange\",\"id\":\"c\"}"));
         assertTrue(subscriber.nextMatching("id", "1").get("result").isNull());
+        subscriber.send(JsonRpcClient.request(2, "Sessions.1.register", "{\"event\":\"connchange\",\"id\":\"c\"}"));
         assertTrue(subscriber.nextMatching("id", "2").get("result").isNull());
 
         // the operator sells on the left host; the order is on the right one at once
