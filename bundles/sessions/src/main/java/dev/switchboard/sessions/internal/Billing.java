@@ -73,6 +73,11 @@ final class Billing {
             new Rule("no open session", "'suspending'", ServiceStatus.SUSPENDED, NO_OPEN_SESSION, ""),
             new Rule("no open session", "'terminating'", ServiceStatus.TERMINATED, NO_OPEN_SESSION, ""));
 
+    /** Counts the order if any rule's condition holds for it: built once, it runs on every usage report. */
+    private static final String ANY_DUE = RULES.stream()
+            .map(rule -> "(status IN (" + rule.from() + ") AND " + rule.condition() + ")")
+            .collect(java.util.stream.Collectors.joining(" OR ", "SELECT COUNT(*) FROM sb_order WHERE id = ? AND (", ")"));
+
     private final LongSupplier clock;
 
     Billing(LongSupplier clock) {
@@ -84,14 +89,8 @@ final class Billing {
      * condition, so a usage report that changes no status pays one look-up, not one update per rule.
      */
     boolean anyDue(Connection c, String orderId) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM sb_order WHERE id = ? AND (");
-        for (int i = 0; i < RULES.size(); i++) {
-            Rule rule = RULES.get(i);
-            sql.append(i == 0 ? "" : " OR ").append("(status IN (").append(rule.from()).append(") AND ")
-                    .append(rule.condition()).append(')');
-        }
         long now = clock.getAsLong();
-        try (PreparedStatement s = c.prepareStatement(sql.append(')').toString())) {
+        try (PreparedStatement s = c.prepareStatement(ANY_DUE)) {
             int i = 1;
             s.setString(i++, orderId);
             for (Rule rule : RULES) {

@@ -658,13 +658,16 @@ final class SessionsCore implements Sessions {
     }
 
     /** Completes suspending / terminating when no agent session is open: nothing is left for the adapter to stop. */
-    private void completeIfIdle(Connection c, List<Runnable> after, String orderId) throws SQLException {
+    /** Completes a suspending or terminating order without open sessions; answers its status after. */
+    private ServiceStatus completeIfIdle(Connection c, List<Runnable> after, String orderId) throws SQLException {
         Order order = orderBy(c, "id", orderId, true, Reason.UNKNOWN_ORDER).order();
         ServiceStatus next = order.status() == ServiceStatus.SUSPENDING ? ServiceStatus.SUSPENDED
                 : order.status() == ServiceStatus.TERMINATING ? ServiceStatus.TERMINATED : null;
         if (next != null && openSessions(c, orderId, AGENT) == 0) {
             transition(c, after, order, next, "no open session");
+            return next;
         }
+        return order.status();
     }
 
     private static int openSessions(Connection c, String orderId, String side) throws SQLException {
@@ -919,10 +922,8 @@ final class SessionsCore implements Sessions {
             return tx((c, after) -> {
                 Row row = mine(c, clientKey, true);
                 record(c, row.order(), AGENT, conn, finalTotals, true, after);
-                completeIfIdle(c, after, row.order().id());
-                // completeIfIdle may have moved the status on: bill from what is stored now
-                return bill(c, after, row.order().id(), orderBy(c, "id", row.order().id(), false,
-                        Reason.UNKNOWN_ORDER).order().status());
+                ServiceStatus status = completeIfIdle(c, after, row.order().id());
+                return bill(c, after, row.order().id(), status);
             });
         }
     }
