@@ -227,7 +227,6 @@ public final class SessionsThroughput {
         }
     }
 
-    /** {@code orders} are reported through the API; {@code rawOrders}, alike, only by the raw SQL of a report. */
     /** Opens the pool; Liquibase prints its migration summary to System.out whatever it is told, so it goes nowhere. */
     private static SessionsHarness migrateQuietly(Target target) throws SQLException {
         java.io.PrintStream out = System.out;
@@ -239,6 +238,7 @@ public final class SessionsThroughput {
         }
     }
 
+    /** {@code orders} are reported through the API; {@code rawOrders}, alike, only by the raw SQL of a report. */
     record Fixture(String product, String credential, String offering, AgentApi agent, List<List<Report>> orders,
             List<List<Report>> rawOrders) {
     }

@@ -73,10 +73,16 @@ final class Billing {
             new Rule("no open session", "'suspending'", ServiceStatus.SUSPENDED, NO_OPEN_SESSION, ""),
             new Rule("no open session", "'terminating'", ServiceStatus.TERMINATED, NO_OPEN_SESSION, ""));
 
-    /** Counts the order if any rule's condition holds for it: built once, it runs on every usage report. */
-    private static final String ANY_DUE = RULES.stream()
+    /**
+     * Whether any rule's condition holds for the {@code sb_order} row in scope, with a clock parameter per
+     * timed rule ({@link #bindDue}): built once, it runs on every usage report.
+     */
+    static final String DUE = RULES.stream()
             .map(rule -> "(status IN (" + rule.from() + ") AND " + rule.condition() + ")")
-            .collect(java.util.stream.Collectors.joining(" OR ", "SELECT COUNT(*) FROM sb_order WHERE id = ? AND (", ")"));
+            .collect(java.util.stream.Collectors.joining(" OR ", "(", ")"));
+    /** How many clock parameters {@link #DUE} has. */
+    static final int DUE_PARAMETERS = (int) DUE.chars().filter(ch -> ch == '?').count();
+    private static final String ANY_DUE = "SELECT COUNT(*) FROM sb_order WHERE id = ? AND " + DUE;
 
     private final LongSupplier clock;
 
@@ -89,15 +95,9 @@ final class Billing {
      * condition, so a usage report that changes no status pays one look-up, not one update per rule.
      */
     boolean anyDue(Connection c, String orderId) throws SQLException {
-        long now = clock.getAsLong();
         try (PreparedStatement s = c.prepareStatement(ANY_DUE)) {
-            int i = 1;
-            s.setString(i++, orderId);
-            for (Rule rule : RULES) {
-                if (rule.condition().contains("?")) {
-                    s.setLong(i++, now);
-                }
-            }
+            s.setString(1, orderId);
+            bindDue(s, 2);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
                 return r.getLong(1) > 0;
@@ -105,10 +105,34 @@ final class Billing {
         }
     }
 
+    /** Sets the clock parameters of {@link #DUE}, the first at index {@code first}. */
+    void bindDue(PreparedStatement s, int first) throws SQLException {
+        long now = clock.getAsLong();
+        int i = first;
+        for (Rule rule : RULES) {
+            if (rule.condition().contains("?")) {
+                s.setLong(i++, now);
+            }
+        }
+    }
+
+    /**
+     * {@code update} of {@code sb_order} as a query of {@code columns} of the rows it changed, after the change:
+     * {@code RETURNING} on PostgreSQL, a data change delta table on H2.
+     */
+    static String returning(boolean postgres, String update, String columns) {
+        return postgres ? update + " RETURNING " + columns
+                : "SELECT " + columns + " FROM FINAL TABLE (" + update + ") sb_order";
+    }
+
+    static boolean postgres(Connection c) throws SQLException {
+        return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+    }
+
     /**
      * Applies {@code rule} to all orders, or to {@code orderId} only; answers the changes made. The changed
-     * rows come back from the {@code UPDATE} itself ({@code RETURNING} on PostgreSQL, a data change delta
-     * table on H2), so a pass is one statement per rule and no second look-up.
+     * rows come back from the {@code UPDATE} itself ({@link #returning}), so a pass is one statement per rule
+     * and no second look-up.
      */
     List<StatusChange> apply(Connection c, Rule rule, String orderId) throws SQLException {
         long now = clock.getAsLong();
@@ -116,10 +140,7 @@ final class Billing {
         String update = "UPDATE sb_order SET prev_status = status, status = ?, status_changed = ?, status_reason = ?"
                 + rule.extraSet() + " WHERE status IN (" + rule.from() + ") AND " + rule.condition()
                 + (orderId == null ? "" : " AND id = ?");
-        String returned = "id, product_id, client_key, prev_status, status";
-        String sql = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName())
-                ? update + " RETURNING " + returned
-                : "SELECT " + returned + " FROM FINAL TABLE (" + update + ")";
+        String sql = returning(postgres(c), update, "id, product_id, client_key, prev_status, status");
         long t0 = System.nanoTime();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;

@@ -65,6 +65,7 @@ final class SessionsCore implements Sessions {
     private final Events events;
     private final Throttle throttle;
     private final Billing billing;
+    private final QuickReports quick;
     private final ConcurrentMap<String, String> productCredentials = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, long[]> clientCache = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, String> clientCacheHash = new ConcurrentHashMap<>();
@@ -79,6 +80,7 @@ final class SessionsCore implements Sessions {
         this.events = events;
         this.throttle = throttle;
         this.billing = new Billing(clock);
+        this.quick = new QuickReports(billing);
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -657,7 +659,6 @@ final class SessionsCore implements Sessions {
                 reason)));
     }
 
-    /** Completes suspending / terminating when no agent session is open: nothing is left for the adapter to stop. */
     /** Completes a suspending or terminating order without open sessions; answers its status after. */
     private ServiceStatus completeIfIdle(Connection c, List<Runnable> after, String orderId) throws SQLException {
         Order order = orderBy(c, "id", orderId, true, Reason.UNKNOWN_ORDER).order();
@@ -898,7 +899,10 @@ final class SessionsCore implements Sessions {
                 if (existing != null) {
                     return existing;
                 }
-                return open(c, after, order, AGENT, conn, address);
+                SessionInfo opened = open(c, after, order, AGENT, conn, address);
+                after.add(() -> quick.remember(product, clientKey, conn, new QuickReports.Known(order.id(),
+                        opened.id(), opened.started(), opened.started(), 0, 0)));
+                return opened;
             });
         }
 
@@ -906,11 +910,49 @@ final class SessionsCore implements Sessions {
         public ServiceStatus updateSession(String clientKey, String connection, UsageReport totals) {
             String conn = text(connection, "connection", true);
             checkTotals(totals);
+            QuickReports.Known known = quick.known(product, clientKey, conn);
+            ServiceStatus status = known == null ? null : reportQuickly(clientKey, conn, known, totals);
+            if (status != null) {
+                return status;
+            }
             return tx((c, after) -> {
                 Row row = mine(c, clientKey, true);
-                record(c, row.order(), AGENT, conn, totals, false, after);
+                QuickReports.Known session = record(c, row.order(), AGENT, conn, totals, false, after);
+                if (session != null) {
+                    after.add(() -> quick.remember(product, clientKey, conn, session));
+                }
                 return bill(c, after, row.order().id(), row.order().status());
             });
+        }
+
+        /**
+         * The report on a session this host recorded last (see {@link QuickReports}), or null, with nothing
+         * changed, for the full path to decide. A billing rule it makes due is applied right after it.
+         */
+        private ServiceStatus reportQuickly(String clientKey, String conn, QuickReports.Known known,
+                UsageReport totals) {
+            QuickReports.Outcome outcome;
+            if (db.postgres()) {
+                try (Connection c = db.connection()) {
+                    outcome = quick.report(c, true, product, known, totals, clock.getAsLong());
+                } catch (SQLException e) {
+                    throw failure(e);
+                }
+            } else {
+                outcome = tx((c, after) -> {
+                    QuickReports.Outcome done = quick.report(c, false, product, known, totals, clock.getAsLong());
+                    if (done == null) {
+                        c.rollback();
+                    }
+                    return done;
+                });
+            }
+            if (outcome == null) {
+                return null;
+            }
+            quick.remember(product, clientKey, conn, outcome.session());
+            return outcome.due() ? tx((c, after) -> bill(c, after, known.orderId(), outcome.status()))
+                    : outcome.status();
         }
 
         @Override
@@ -919,6 +961,7 @@ final class SessionsCore implements Sessions {
             if (finalTotals != null) {
                 checkTotals(finalTotals);
             }
+            quick.forget(product, clientKey, conn);
             return tx((c, after) -> {
                 Row row = mine(c, clientKey, true);
                 record(c, row.order(), AGENT, conn, finalTotals, true, after);
@@ -986,9 +1029,10 @@ final class SessionsCore implements Sessions {
 
     /**
      * Persists cumulative totals of the latest session of {@code conn} (and closes it when
-     * {@code stop}): a repeated report adds nothing, a lower total fails and changes nothing.
+     * {@code stop}): a repeated report adds nothing, a lower total fails and changes nothing. Answers the
+     * session as recorded while it stays open, else null.
      */
-    private void record(Connection c, Order order, String side, String conn, UsageReport totals, boolean stop,
+    private QuickReports.Known record(Connection c, Order order, String side, String conn, UsageReport totals, boolean stop,
             List<Runnable> after) throws SQLException {
         SessionInfo session;
         try (PreparedStatement s = c.prepareStatement("SELECT " + SESSION_COLUMNS + " FROM sb_session"
@@ -1050,6 +1094,8 @@ final class SessionsCore implements Sessions {
             close(c, after, new SessionInfo(session.id(), session.order(), session.side(), session.connection(),
                     session.clientAddress(), session.started(), 0, up, down, session.seconds() + dSeconds), "stopped");
         }
+        return open && !stop ? new QuickReports.Known(order.id(), session.id(), session.started(), reportTime, up,
+                down) : null;
     }
 
     // ---------------------------------------------------------------- client side

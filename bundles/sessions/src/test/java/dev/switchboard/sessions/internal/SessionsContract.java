@@ -319,6 +319,32 @@ abstract class SessionsContract {
     }
 
     @Test
+    void aSessionReportedThroughAnotherHostMeanwhileIsCountedFromWhatThatHostRecorded() {
+        Fixture f = bytes();
+        PlacedOrder a = sessions.placeOrder(f.offering().id(), 1_000_000);
+        String key = a.order().clientKey();
+        AgentApi here = f.agent();
+        AgentApi elsewhere = new SessionsPlugin(database, 10_000, clock).agent(f.product().product().id(),
+                f.product().credential());
+        here.startSession(key, "c1", null);
+        here.updateSession(key, "c1", new UsageReport(100, 10));
+        elsewhere.updateSession(key, "c1", new UsageReport(300, 30));
+        // this host last recorded 100 up: the order grows by 50 from the 300 recorded elsewhere, not by 250
+        here.updateSession(key, "c1", new UsageReport(350, 35));
+        here.updateSession(key, "c1", new UsageReport(350, 35));
+        assertThat(sessions.order(a.order().id()).bytesUp()).isEqualTo(350);
+        assertThat(sessions.order(a.order().id()).bytesDown()).isEqualTo(35);
+        fails(() -> elsewhere.updateSession(key, "c1", new UsageReport(320, 40)), Reason.USAGE_DECREASED);
+
+        elsewhere.stopSession(key, "c1", new UsageReport(400, 40));
+        // a late report here on the session stopped elsewhere is recorded like any late report
+        here.updateSession(key, "c1", new UsageReport(410, 41));
+        assertThat(sessions.order(a.order().id()).bytesUp()).isEqualTo(410);
+        assertThat(sessions.sessions(a.order().id())).singleElement()
+                .satisfies(s -> assertThat(s.stopped()).isPositive());
+    }
+
+    @Test
     void usageIsRecordedEvenWhenTheOrderIsNoLongerActive() {
         Fixture f = bytes();
         PlacedOrder a = sessions.placeOrder(f.offering().id(), 10_000);
