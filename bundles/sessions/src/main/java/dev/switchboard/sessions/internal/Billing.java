@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
+import dev.switchboard.sessions.api.ConnectionChange;
 import dev.switchboard.sessions.api.ServiceStatus;
 import dev.switchboard.sessions.api.StatusChange;
 
@@ -117,16 +118,38 @@ final class Billing {
     }
 
     /**
-     * {@code update} of {@code sb_order} as a query of {@code columns} of the rows it changed, after the change:
+     * {@code update} (of the table it names) as a query of {@code columns} of the rows it changed, after the change:
      * {@code RETURNING} on PostgreSQL, a data change delta table on H2.
      */
     static String returning(boolean postgres, String update, String columns) {
+        String table = update.split(" ", 3)[1];
         return postgres ? update + " RETURNING " + columns
-                : "SELECT " + columns + " FROM FINAL TABLE (" + update + ") sb_order";
+                : "SELECT " + columns + " FROM FINAL TABLE (" + update + ") " + table;
     }
 
     static boolean postgres(Connection c) throws SQLException {
         return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+    }
+
+    /**
+     * Closes the agent sessions that had no report since {@code before}, as of their last report (whose seconds
+     * their order already has): their adapter is gone without stopping them. Answers them as stop events.
+     */
+    List<ConnectionChange> closeStale(Connection c, long before) throws SQLException {
+        String sql = returning(postgres(c), "UPDATE sb_session SET stopped = last_report"
+                + " WHERE stopped = 0 AND side = 'agent' AND last_report < ?",
+                "id, order_id, conn_id, (SELECT o.product_id FROM sb_order o WHERE o.id = sb_session.order_id)");
+        List<ConnectionChange> closed = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, before);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    closed.add(new ConnectionChange(r.getString(2), r.getString(4), r.getString(1), r.getString(3),
+                            "stop"));
+                }
+            }
+        }
+        return closed;
     }
 
     /**

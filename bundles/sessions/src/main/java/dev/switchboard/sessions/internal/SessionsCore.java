@@ -51,6 +51,12 @@ final class SessionsCore implements Sessions {
     private static final Logger LOG = LoggerFactory.getLogger(SessionsCore.class);
     private static final int MAX_TEXT = 200;
     private static final long CLIENT_CACHE_MS = 10 * 60_000L;
+    /**
+     * Stale sessions are looked for at most this often: the search reads the whole session table. An index
+     * for it would be one more for every report to update, or (on {@code stopped}) one that PostgreSQL,
+     * before it has statistics, picks for the billing rules' open-session test, taking minutes.
+     */
+    private static final long STALE_SEARCH_INTERVAL_MS = 60_000L;
     private static final String ORDER_COLUMNS = "id, offering_id, product_id, client_key, status, status_changed,"
             + " deposit, payments, bytes_up, bytes_down, seconds, last_usage, created, unit_type, unit_size,"
             + " unit_price, setup_price, password_hash";
@@ -66,12 +72,14 @@ final class SessionsCore implements Sessions {
     private final Throttle throttle;
     private final Billing billing;
     private final QuickReports quick;
+    private final long staleSessionMs;
+    private long nextStaleSearch = Long.MIN_VALUE;
     private final ConcurrentMap<String, String> productCredentials = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, long[]> clientCache = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, String> clientCacheHash = new ConcurrentHashMap<>();
 
     SessionsCore(Database db, ObjectMapper mapper, Secrets secrets, LongSupplier clock, Events events,
-            Throttle throttle) {
+            Throttle throttle, long staleSessionMs) {
         this.db = db;
         this.mapper = mapper;
         this.schemas = new Schemas(mapper);
@@ -81,6 +89,7 @@ final class SessionsCore implements Sessions {
         this.throttle = throttle;
         this.billing = new Billing(clock);
         this.quick = new QuickReports(billing);
+        this.staleSessionMs = staleSessionMs;
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -748,6 +757,7 @@ final class SessionsCore implements Sessions {
 
     @Override
     public int runBilling() {
+        closeStaleSessions();
         int changed = 0;
         for (Billing.Rule rule : Billing.RULES) {
             // one transaction per rule keeps a pass over every order in small transactions
@@ -756,6 +766,26 @@ final class SessionsCore implements Sessions {
             changed += changes.size();
         }
         return changed;
+    }
+
+    /**
+     * Closes agent sessions without a report for {@code staleSessionMs} (an adapter killed or cut off never
+     * stops them), so that their orders can complete suspending or terminating; 0 = never.
+     */
+    private void closeStaleSessions() {
+        long now = clock.getAsLong();
+        synchronized (this) {
+            if (staleSessionMs <= 0 || now < nextStaleSearch) {
+                return;
+            }
+            nextStaleSearch = now + STALE_SEARCH_INTERVAL_MS;
+        }
+        List<ConnectionChange> closed = tx((c, after) -> billing.closeStale(c, now - staleSessionMs));
+        if (!closed.isEmpty()) {
+            LOG.info("Closed {} agent sessions without a usage report for {} s: their adapter is gone",
+                    closed.size(), staleSessionMs / 1000);
+        }
+        closed.forEach(events::connection);
     }
 
     /**

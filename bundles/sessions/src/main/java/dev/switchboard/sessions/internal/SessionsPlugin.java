@@ -84,11 +84,16 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
         @AttributeDefinition(description = "Seconds between two passes of the billing monitor; 0 = off", min = "0")
         long billingPeriodSeconds() default 5;
 
+        @AttributeDefinition(description = "Seconds without a usage report after which the billing monitor closes"
+                + " an agent session, whose adapter is then taken to be gone; 0 = never", min = "0")
+        long staleSessionSeconds() default STALE_SESSION_SECONDS;
+
         @AttributeDefinition(description = "PBKDF2 iterations for new client passwords", min = "10000")
         int passwordIterations() default Secrets.ITERATIONS;
     }
 
     static final String HOME_PROPERTY = "switchboard.home";
+    static final long STALE_SESSION_SECONDS = 900;
     private static final Logger LOG = LoggerFactory.getLogger(SessionsPlugin.class);
 
     private final Events events = new Events();
@@ -105,7 +110,7 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
     SessionsPlugin(Database database, int iterations, java.util.function.LongSupplier clock) {
         this.database = database;
         this.core = new SessionsCore(database, mapper, new Secrets(iterations), clock, events,
-                new Throttle(clock, 3, 1000, 60_000));
+                new Throttle(clock, 3, 1000, 60_000), STALE_SESSION_SECONDS * 1000);
     }
 
     @Activate
@@ -116,7 +121,8 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
         database = Database.open(url, config.user(), config.password(), Math.max(1, config.poolSize()),
                 config.connectionTimeoutMs());
         core = new SessionsCore(database, mapper, new Secrets(Math.max(10_000, config.passwordIterations())),
-                System::currentTimeMillis, events, new Throttle(System::currentTimeMillis, 3, 1000, 60_000));
+                System::currentTimeMillis, events, new Throttle(System::currentTimeMillis, 3, 1000, 60_000),
+                config.staleSessionSeconds() * 1000);
         shareEventsWithOtherHosts();
         if (config.billingPeriodSeconds() > 0) {
             monitor = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -345,6 +345,38 @@ abstract class SessionsContract {
     }
 
     @Test
+    void theMonitorClosesSessionsWhoseAdapterStoppedReportingSoTheirOrderCanComplete() {
+        Fixture f = bytes();
+        PlacedOrder a = sessions.placeOrder(f.offering().id(), 1_000_000);
+        String key = a.order().clientKey();
+        String gone = f.agent().startSession(key, "gone", null).id();
+        f.agent().startSession(key, "alive", null);
+        clock.advanceSeconds(600);
+        f.agent().updateSession(key, "alive", new UsageReport(5, 5));
+        sessions.terminate(a.order().id());
+        clock.advanceSeconds(SessionsPlugin.STALE_SESSION_SECONDS - 601);
+        sessions.runBilling();
+        assertThat(sessions.sessions(a.order().id())).allSatisfy(s -> assertThat(s.stopped()).isZero());
+
+        clock.advanceSeconds(2);
+        sessions.runBilling();
+        assertThat(sessions.sessions(a.order().id())).as("searched once a minute").allSatisfy(
+                s -> assertThat(s.stopped()).isZero());
+        clock.advanceSeconds(60);
+        sessions.runBilling();
+        assertThat(sessions.sessions(a.order().id())).filteredOn(s -> s.stopped() != 0).singleElement()
+                .satisfies(s -> assertThat(s.id()).isEqualTo(gone));
+        assertThat(connectionEvents).filteredOn(e -> e.command().equals("stop")).singleElement()
+                .satisfies(e -> assertThat(e.session()).isEqualTo(gone));
+        assertThat(sessions.order(a.order().id()).status()).isEqualTo(ServiceStatus.TERMINATING);
+
+        assertThat(f.agent().stopSession(key, "alive", new UsageReport(6, 6))).isEqualTo(ServiceStatus.TERMINATED);
+        // a late report from the adapter taken for gone still counts
+        f.agent().updateSession(key, "gone", new UsageReport(100, 0));
+        assertThat(sessions.order(a.order().id()).bytesUp()).isEqualTo(106);
+    }
+
+    @Test
     void usageIsRecordedEvenWhenTheOrderIsNoLongerActive() {
         Fixture f = bytes();
         PlacedOrder a = sessions.placeOrder(f.offering().id(), 10_000);
