@@ -1062,8 +1062,8 @@ final class SessionsCore implements Sessions {
      * {@code stop}): a repeated report adds nothing, a lower total fails and changes nothing. Answers the
      * session as recorded while it stays open, else null.
      */
-    private QuickReports.Known record(Connection c, Order order, String side, String conn, UsageReport totals, boolean stop,
-            List<Runnable> after) throws SQLException {
+    private QuickReports.Known record(Connection c, Order order, String side, String conn, UsageReport totals,
+            boolean stop, List<Runnable> after) throws SQLException {
         SessionInfo session;
         try (PreparedStatement s = c.prepareStatement("SELECT " + SESSION_COLUMNS + " FROM sb_session"
                 + " WHERE order_id = ? AND side = ? AND conn_id = ? ORDER BY started DESC, stopped ASC")) {

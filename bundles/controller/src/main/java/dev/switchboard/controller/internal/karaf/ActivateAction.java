@@ -1,24 +1,11 @@
 package dev.switchboard.controller.internal.karaf;
 
-import org.apache.karaf.shell.api.action.Action;
-import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-
-import dev.switchboard.controller.internal.PluginCommands;
 
 @Service
 @Command(scope = "switchboard", name = "activate", description = "Activates a plugin, as Controller.1.activate does.")
-public class ActivateAction implements Action {
-
-    @Reference
-    private PluginCommands commands;
-
-    @Argument(name = "callsign", description = "the plugin's callsign", required = true)
-    @Completion(CallsignCompleter.class)
-    private String callsign;
+public class ActivateAction extends CallsignAction {
 
     @Override
     public Object execute() {

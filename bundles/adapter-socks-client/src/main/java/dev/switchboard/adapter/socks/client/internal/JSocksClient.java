@@ -11,7 +11,7 @@ public interface JSocksClient {
 
     /**
      * @param listening   the local SOCKS5 listener
-     * @param agent       the agent's proxy every CONNECT goes through
+     * @param agent       the agent's proxy CONNECTs go through now (a re-imported access message moves it)
      * @param clientKey   the order whose usage is reported
      * @param connections open local connections
      * @param bytesUp     bytes sent towards targets since the adapter started

@@ -1,7 +1,9 @@
 package dev.switchboard.adapter.socks.client.internal;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 
+import dev.switchboard.adapter.socks.client.internal.AgentLocator.Location;
 import dev.switchboard.adapter.socks.internal.relay.Dialer;
 import dev.switchboard.adapter.socks.internal.relay.Refusal;
 import dev.switchboard.adapter.socks.internal.relay.SocksServer;
@@ -25,7 +27,8 @@ import io.netty.util.concurrent.Promise;
 /**
  * Opens every CONNECT through the agent's SOCKS5 proxy with the order's credentials (netty's
  * {@link Socks5ProxyHandler}); names go to the agent unresolved. The agent's reply status is passed on
- * to the local client.
+ * to the local client. When the agent cannot be reached, the connection is tried once more where the
+ * order's access message names it now, if that is elsewhere.
  */
 final class ProxyDialer implements Dialer {
 
@@ -33,13 +36,12 @@ final class ProxyDialer implements Dialer {
     private static final String REPLIES = "agent-replies";
     private static final String QUIET = "agent-quiet";
 
-    private final InetSocketAddress agent;
+    private final AgentLocator agent;
     private final String clientKey;
     private final String password;
     private final int connectTimeoutMillis;
 
-    /** {@code agent} is resolved: nothing on the event loop may wait for a name. */
-    ProxyDialer(InetSocketAddress agent, String clientKey, String password, int connectTimeoutMillis) {
+    ProxyDialer(AgentLocator agent, String clientKey, String password, int connectTimeoutMillis) {
         this.agent = agent;
         this.clientKey = clientKey;
         this.password = password;
@@ -49,12 +51,19 @@ final class ProxyDialer implements Dialer {
     @Override
     public Future<Channel> dial(Channel inbound, Socks5CommandRequest request) {
         Promise<Channel> dialed = inbound.eventLoop().newPromise();
+        dial(inbound, request, agent.current(), true, dialed);
+        return dialed;
+    }
+
+    /** Through the agent's proxy at {@code through}; if it is unreachable there and {@code mayFollow}, once more. */
+    private void dial(Channel inbound, Socks5CommandRequest request, Location through, boolean mayFollow,
+            Promise<Channel> dialed) {
         AgentReplies replies = new AgentReplies();
         SocksServer.outbound(inbound, connectTimeoutMillis)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        Socks5ProxyHandler proxy = new Socks5ProxyHandler(agent, clientKey, password);
+                        Socks5ProxyHandler proxy = new Socks5ProxyHandler(through.address(), clientKey, password);
                         proxy.setConnectTimeoutMillis(connectTimeoutMillis);
                         // the replies are read between the proxy handler's decoder and itself
                         channel.pipeline().addLast(PROXY, proxy).addBefore(PROXY, REPLIES, replies)
@@ -72,12 +81,42 @@ final class ProxyDialer implements Dialer {
                 })
                 .connect(target(request))
                 .addListener(connected -> {
+                    // only reaching the agent failed here; its handshake and replies are answered above
                     if (!connected.isSuccess()) {
-                        dialed.tryFailure(new Refusal(Socks5CommandStatus.FAILURE, "the agent's proxy at " + agent
-                                + " is unreachable: " + connected.cause().getMessage()));
+                        String why = connected.cause().getMessage();
+                        if (mayFollow) {
+                            follow(inbound, request, through, why, dialed);
+                        } else {
+                            unreachable(through, why, dialed);
+                        }
                     }
                 });
-        return dialed;
+    }
+
+    /**
+     * Where the agent is now, once known: dialed there on the event loop unless it is where it failed, or
+     * the local client gave up meanwhile (its handshake deadline may pass during a connect timeout).
+     */
+    private void follow(Channel inbound, Socks5CommandRequest request, Location failed, String why,
+            Promise<Channel> dialed) {
+        agent.moved(failed, why).thenAccept(now -> {
+            try {
+                inbound.eventLoop().execute(() -> {
+                    if (now.equals(failed) || !inbound.isActive()) {
+                        unreachable(failed, why, dialed);
+                    } else {
+                        dial(inbound, request, now, false, dialed);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                dialed.tryFailure(new Refusal(Socks5CommandStatus.FAILURE, "the adapter is stopping"));
+            }
+        });
+    }
+
+    private static void unreachable(Location agent, String why, Promise<Channel> dialed) {
+        dialed.tryFailure(new Refusal(Socks5CommandStatus.FAILURE, "the agent's proxy at " + agent
+                + " is unreachable: " + why));
     }
 
     /** A literal address stays one (so the agent sees its type); a name goes unresolved. */

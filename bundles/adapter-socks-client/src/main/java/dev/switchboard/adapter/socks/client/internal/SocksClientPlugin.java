@@ -31,6 +31,7 @@ import dev.switchboard.sessions.api.UsageReport;
  * The client side of the SOCKS5 proxy product: a SOCKS5 listener on 127.0.0.1, without
  * authentication, that opens every CONNECT through the agent's proxy named in the order's access
  * message, with the order's credentials, and reports the order's usage to this node's Sessions service.
+ * The message is read again when the agent cannot be reached: a re-imported one is followed.
  */
 @Component(service = Plugin.class, configurationPid = "dev.switchboard.socksclient",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
@@ -70,7 +71,7 @@ public class SocksClientPlugin implements Plugin, JSocksClient {
 
     private final String callsign;
     private final String clientKey;
-    private final AgentEndpoint agent;
+    private final AgentLocator agent;
     private final UsageMeter meter;
     private final SocksServer server;
 
@@ -80,15 +81,12 @@ public class SocksClientPlugin implements Plugin, JSocksClient {
         clientKey = required(config.clientKey(), "clientKey");
         String password = required(config.password(), "password");
         ClientApi client = sessions.client(clientKey, password);
-        agent = AgentEndpoint.of(client.getAccess());
-        // resolved here, off any event loop
-        InetSocketAddress agentAddress = new InetSocketAddress(agent.host(), agent.port());
-        if (agentAddress.isUnresolved()) {
-            throw new IllegalArgumentException("the agent's host " + agent.host() + " does not resolve");
-        }
+        // read and resolved before the meter starts threads: a message naming no usable endpoint fails here
+        AgentLocator.Location first = AgentLocator.Location.of(client.getAccess());
         InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port());
         meter = new UsageMeter(callsign, key -> new ClientReporter(client),
                 status -> status == ServiceStatus.ACTIVE || status == ServiceStatus.ACTIVATING, config.reportSeconds());
+        agent = new AgentLocator(callsign, client::getAccess, first, meter.blocking());
         Gate local = new Gate() {
             @Override
             public boolean passwordRequired() {
@@ -102,10 +100,10 @@ public class SocksClientPlugin implements Plugin, JSocksClient {
             }
         };
         server = SocksServer.start(callsign, listen, local,
-                new ProxyDialer(agentAddress, clientKey, password, config.connectTimeoutMillis()), meter,
+                new ProxyDialer(agent, clientKey, password, config.connectTimeoutMillis()), meter,
                 config.handshakeTimeoutMillis());
         LOG.info("SOCKS5 client {} for order {} listening on {}, through the agent's proxy at {}", callsign, clientKey,
-                server.listening(), agent);
+                server.listening(), first);
     }
 
     private static String required(String value, String name) {
@@ -125,7 +123,7 @@ public class SocksClientPlugin implements Plugin, JSocksClient {
     @Override
     public Status status() {
         UsageMeter.Usage usage = meter.usage();
-        return new Status(server.listening(), agent.toString(),
+        return new Status(server.listening(), agent.current().toString(),
                 clientKey, server.connections(), usage.bytesUp(), usage.bytesDown(), usage.clients());
     }
 

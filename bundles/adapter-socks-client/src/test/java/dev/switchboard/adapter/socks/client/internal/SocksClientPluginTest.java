@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -16,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,10 +33,12 @@ import dev.switchboard.adapter.socks.testing.Market;
 import dev.switchboard.adapter.socks.testing.Socks;
 import dev.switchboard.adapter.socks.testing.SocksTestBase;
 import dev.switchboard.adapter.socks.testing.Targets;
+import dev.switchboard.sessions.api.ClientApi;
 import dev.switchboard.sessions.api.Order;
 import dev.switchboard.sessions.api.PlacedOrder;
 import dev.switchboard.sessions.api.ServiceStatus;
 import dev.switchboard.sessions.api.SessionInfo;
+import dev.switchboard.sessions.api.Sessions;
 import dev.switchboard.sessions.api.SessionsException;
 
 /**
@@ -46,6 +52,9 @@ class SocksClientPluginTest extends SocksTestBase {
     static final byte[] LOCALHOST = {127, 0, 0, 1};
 
     SocksClientPlugin client;
+    /** The adapter's getAccess calls since {@link #restartCountingAccessReads}; they throw this while set. */
+    final AtomicInteger accessReads = new AtomicInteger();
+    volatile RuntimeException accessFailure;
 
     @BeforeEach
     void start() {
@@ -63,6 +72,10 @@ class SocksClientPluginTest extends SocksTestBase {
     }
 
     static SocksClientPlugin client(PlacedOrder placed, Map<String, Object> overrides) {
+        return client(sessions, placed, overrides);
+    }
+
+    static SocksClientPlugin client(Sessions through, PlacedOrder placed, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put("callsign", "SocksClient");
         config.put("clientKey", placed.order().clientKey());
@@ -70,7 +83,40 @@ class SocksClientPluginTest extends SocksTestBase {
         config.put("port", 0);
         config.put("reportSeconds", 1L);
         config.putAll(overrides);
-        return new SocksClientPlugin(sessions, Configs.of(SocksClientPlugin.Config.class, config));
+        return new SocksClientPlugin(through, Configs.of(SocksClientPlugin.Config.class, config));
+    }
+
+    /** {@code real}, with the calls of its method {@code name} answered by {@code replacement}. */
+    static <T> T replacing(Class<T> type, T real, String name, Function<Object[], Object> replacement) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> {
+                    if (method.getName().equals(name)) {
+                        return replacement.apply(args);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                }));
+    }
+
+    /** Restarts the adapter on the order's face that counts its getAccess calls and fails them on demand. */
+    void restartCountingAccessReads() {
+        client.deactivate();
+        Sessions counting = replacing(Sessions.class, sessions, "client", login -> {
+            ClientApi real = sessions.client((String) login[0], (String) login[1]);
+            return replacing(ClientApi.class, real, "getAccess", none -> {
+                accessReads.incrementAndGet();
+                if (accessFailure != null) {
+                    throw accessFailure;
+                }
+                return real.getAccess();
+            });
+        });
+        client = client(counting, order, Map.of());
+        port = port(client);
+        accessReads.set(0);
     }
 
     static int port(SocksClientPlugin plugin) {
@@ -225,8 +271,12 @@ class SocksClientPluginTest extends SocksTestBase {
 
     @Test
     void anUnreachableAgentIsAGeneralFailure() throws IOException {
+        restartCountingAccessReads();
+        String endpoint = client.status().agent();
         agent.close();
         assertThat(connectStatus(Socks.command(1, LOCALHOST, targets.echoPort()))).isEqualTo(1);
+        assertThat(accessReads).as("the access message was read again: it names the same endpoint").hasValue(1);
+        assertThat(client.status().agent()).isEqualTo(endpoint);
     }
 
     @Test
@@ -238,5 +288,41 @@ class SocksClientPluginTest extends SocksTestBase {
         assertThatThrownBy(() -> client(nowhere, Map.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> client(other, Map.of("port", port))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot listen");
+    }
+
+    // ------------------------------------------------------------ an agent that moves
+
+    @Test
+    void theNextConnectionFollowsAMovedAgentAndIsRecorded() throws Exception {
+        String before = client.status().agent();
+        // the new agent pushes its endpoint into the product's configuration: getAccess answers it from now on
+        try (RunningAgent moved = RunningAgent.start(db, market, Map.of())) {
+            agent.close();
+            try (Socket socket = Socks.connect(port, new InetSocketAddress("127.0.0.1", targets.echoPort()))) {
+                Socks.echoed(socket, 3000);
+            }
+            assertThat(client.status().agent()).isNotEqualTo(before).isEqualTo("127.0.0.1:" + moved.port());
+            awaitRecordedOnBothSides(3000, 3000);
+        }
+    }
+
+    @Test
+    void aFailedRereadKeepsTheEndpointUntilOneSucceeds() throws Exception {
+        restartCountingAccessReads();
+        String before = client.status().agent();
+        accessFailure = new SessionsException(SessionsException.Reason.DATABASE_UNAVAILABLE, "down for the test");
+        try (RunningAgent moved = RunningAgent.start(db, market, Map.of())) {
+            agent.close();
+            assertThat(connectStatus(Socks.command(1, LOCALHOST, targets.echoPort()))).isEqualTo(1);
+            assertThat(accessReads).hasValue(1);
+            assertThat(client.status().agent()).isEqualTo(before);
+
+            accessFailure = null;
+            try (Socket socket = Socks.connect(port, new InetSocketAddress("127.0.0.1", targets.echoPort()))) {
+                Socks.echoed(socket, 100);
+            }
+            assertThat(accessReads).hasValue(2);
+            assertThat(client.status().agent()).isEqualTo("127.0.0.1:" + moved.port());
+        }
     }
 }

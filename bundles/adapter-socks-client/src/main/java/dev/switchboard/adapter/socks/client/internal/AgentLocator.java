@@ -1,0 +1,114 @@
+package dev.switchboard.adapter.socks.client.internal;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the agent's proxy is: read from the order's access message at activation, and read again when
+ * the agent cannot be reached there, so that a re-imported message (the agent moved) is followed.
+ */
+final class AgentLocator {
+
+    /** An endpoint of the access message with its address, resolved off any event loop. */
+    record Location(AgentEndpoint endpoint, InetSocketAddress address) {
+
+        /** Blocks: resolves the host. */
+        static Location of(Map<String, Object> access) {
+            AgentEndpoint endpoint = AgentEndpoint.of(access);
+            InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
+            if (address.isUnresolved()) {
+                throw new IllegalArgumentException("the agent's host " + endpoint.host() + " does not resolve");
+            }
+            return new Location(endpoint, address);
+        }
+
+        @Override
+        public String toString() {
+            return endpoint.toString();
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentLocator.class);
+
+    private final String name;
+    private final Supplier<Map<String, Object>> access;
+    private final Executor blocking;
+    private volatile Location current;
+    /** The re-read in flight, shared by every connection that fails meanwhile; guarded by {@code this}. */
+    private CompletableFuture<Location> reading;
+
+    /**
+     * @param access   the order's access message (a Sessions call: it blocks)
+     * @param first    where the agent is at activation
+     * @param blocking where {@code access} is called
+     */
+    AgentLocator(String name, Supplier<Map<String, Object>> access, Location first, Executor blocking) {
+        this.name = name;
+        this.access = access;
+        this.current = first;
+        this.blocking = blocking;
+    }
+
+    Location current() {
+        return current;
+    }
+
+    /**
+     * After the agent's proxy could not be reached at {@code failed} (for the reason {@code why}): where it
+     * is now, {@code failed} itself when the access message still names it or cannot be read. Never
+     * completes exceptionally.
+     */
+    CompletableFuture<Location> moved(Location failed, String why) {
+        CompletableFuture<Location> read;
+        synchronized (this) {
+            if (!current.equals(failed)) {
+                // another connection's re-read has moved it already
+                return CompletableFuture.completedFuture(current);
+            }
+            if (reading != null) {
+                return reading;
+            }
+            read = new CompletableFuture<>();
+            reading = read;
+        }
+        try {
+            blocking.execute(() -> settle(read, reread(failed, why)));
+        } catch (RejectedExecutionException e) {
+            // the adapter is stopping
+            settle(read, failed);
+        }
+        return read;
+    }
+
+    private Location reread(Location failed, String why) {
+        try {
+            Location now = Location.of(access.get());
+            if (now.endpoint().equals(failed.endpoint())) {
+                return failed;
+            }
+            LOG.info("SOCKS5 client {}: switching from the agent's proxy at {} to {}: it is unreachable there ({})"
+                    + " and the order's access message names the new one", name, failed, now, why);
+            return now;
+        } catch (RuntimeException e) {
+            LOG.warn("SOCKS5 client {}: the agent's proxy at {} is unreachable ({}); keeping it, reading the order's"
+                    + " access message again failed: {}", name, failed, why, e.toString());
+            return failed;
+        }
+    }
+
+    private void settle(CompletableFuture<Location> read, Location now) {
+        // cleared before completing: a failure at the answered location starts a read of its own
+        synchronized (this) {
+            current = now;
+            reading = null;
+        }
+        read.complete(now);
+    }
+}
