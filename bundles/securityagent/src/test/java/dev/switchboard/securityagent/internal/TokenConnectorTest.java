@@ -3,6 +3,8 @@ package dev.switchboard.securityagent.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -14,6 +16,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +59,28 @@ class TokenConnectorTest {
         assertThat(validation.isValid()).as(token).isTrue();
         assertThat(validation.claims().user()).isEqualTo("me");
         assertThat(tokens.validate(TokenClientAccess.request(socket, "https://app.example/")).isValid()).isTrue();
+    }
+
+    @Test
+    void theTokenCommandWaitsForAnAgentThatIsStillStartingAndGivesUpOnNone() throws Exception {
+        connector.stop();
+        assertThat(socket).doesNotExist();
+        var asked = CompletableFuture.supplyAsync(() -> {
+            try {
+                return TokenClientAccess.requestWaiting(socket, "http://localhost", Duration.ofSeconds(30));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(600);
+        assertThat(asked).isNotDone();
+        connector = new TokenConnector(socket, tokens::issue, 4096, Duration.ofMillis(500));
+        connector.start();
+        assertThat(tokens.validate(asked.get(30, TimeUnit.SECONDS)).isValid()).isTrue();
+
+        connector.stop();
+        assertThatThrownBy(() -> TokenClientAccess.requestWaiting(socket, "http://localhost", Duration.ofMillis(300)))
+                .isInstanceOf(IOException.class);
     }
 
     @Test
@@ -103,7 +129,7 @@ class TokenConnectorTest {
                         return -1;
                     }
                 });
-                assertThat(read.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(-1);
+                assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(-1);
                 client.close();
             }
         } finally {
@@ -117,7 +143,7 @@ class TokenConnectorTest {
     void aSocketPathTooLongForTheKernelIsRefusedWithItsLength() {
         Path deep = dir.resolve("d".repeat(120)).resolve("token.sock");
         TokenConnector tooDeep = new TokenConnector(deep, tokens::issue, 4096, Duration.ofMillis(500));
-        assertThatThrownBy(tooDeep::start).isInstanceOf(java.io.IOException.class)
+        assertThatThrownBy(tooDeep::start).isInstanceOf(IOException.class)
                 .hasMessageContaining("at most 107").hasMessageContaining("'connector'");
         assertThat(deep.getParent()).doesNotExist();
     }

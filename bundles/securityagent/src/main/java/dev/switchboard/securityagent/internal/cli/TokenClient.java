@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Asks a running SecurityAgent for a token over its local socket and prints it.
@@ -18,6 +19,12 @@ import java.nio.file.Path;
 public final class TokenClient {
 
     private static final int MAX_ANSWER_BYTES = 16 * 1024;
+    /**
+     * How long the command waits for the socket to listen: the JSON-RPC endpoint is announced before the
+     * SecurityAgent has started, and the agent restarts when its configuration changes.
+     */
+    static final Duration LISTEN_WAIT = Duration.ofSeconds(15);
+    private static final long RETRY_MILLIS = 200;
 
     private TokenClient() {
     }
@@ -28,22 +35,22 @@ public final class TokenClient {
             System.exit(2);
         }
         try {
-            String answer = request(Path.of(args[0]), args[1]);
+            String answer = request(Path.of(args[0]), args[1], LISTEN_WAIT);
             if (answer.isEmpty() || answer.startsWith("error:")) {
                 System.err.println(answer.isEmpty() ? "error: no answer" : answer);
                 System.exit(1);
             }
             System.out.println(answer);
         } catch (IOException e) {
-            System.err.println("error: cannot ask " + args[0] + " for a token: " + e.getMessage());
+            System.err.println("error: cannot ask " + args[0] + " for a token (is Switchboard running, with its"
+                    + " SecurityAgent activated?): " + e.getMessage());
             System.exit(1);
         }
     }
 
-    /** Sends the payload and answers the first line of the reply. */
-    static String request(Path socket, String payload) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
+    /** Sends the payload and answers the first line of the reply; waits up to {@code wait} for a listener. */
+    static String request(Path socket, String payload, Duration wait) throws IOException {
+        try (SocketChannel channel = connect(socket, wait)) {
             ByteBuffer out = ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8));
             try {
                 while (out.hasRemaining()) {
@@ -63,6 +70,29 @@ public final class TokenClient {
             String text = answer.toString(StandardCharsets.UTF_8);
             int newline = text.indexOf('\n');
             return (newline < 0 ? text : text.substring(0, newline)).strip();
+        }
+    }
+
+    /** Connects, trying again while nothing listens at {@code socket}, until {@code wait} has passed. */
+    private static SocketChannel connect(Path socket, Duration wait) throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+                return channel;
+            } catch (IOException e) {
+                channel.close();
+                if (System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + socket, e);
+            }
         }
     }
 }
