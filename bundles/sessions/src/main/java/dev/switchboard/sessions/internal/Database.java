@@ -31,12 +31,17 @@ final class Database implements AutoCloseable {
      * by default H2 (MVStore) keeps committed changes in memory and writes them to the file in
      * the background up to 500 ms later, so a killed process loses usage reports it has already
      * answered; with 0, each commit writes its changes to the file before it returns.
+     * OPTIMIZE_REUSE_RESULTS=FALSE: H2 2.3 may answer a repeated query from its last result although
+     * another transaction has changed the rows meanwhile (h2database issue 4208), and a report computed
+     * from such a stale session would count usage twice or not at all.
      */
-    static final String H2_OPTIONS = ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=131072;WRITE_DELAY=0";
+    static final String H2_OPTIONS = ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=131072;WRITE_DELAY=0"
+            + ";OPTIMIZE_REUSE_RESULTS=FALSE";
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource pool;
     private final boolean postgres;
+    private final Object[] stripes = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
     private volatile boolean migrated;
 
     private Database(HikariDataSource pool, boolean postgres) {
@@ -180,6 +185,20 @@ final class Database implements AutoCloseable {
 
     boolean postgres() {
         return postgres;
+    }
+
+    /**
+     * Runs {@code work} alone among the works of this database for the same {@code key} when the database is
+     * H2: concurrent transactions that change one H2 2.3 row can lose one another's change even under
+     * {@code SELECT ... FOR UPDATE}. PostgreSQL's row locks suffice, so there it just runs.
+     */
+    <T> T serialized(String key, java.util.function.Supplier<T> work) {
+        if (postgres) {
+            return work.get();
+        }
+        synchronized (stripes[Math.floorMod(key.hashCode(), stripes.length)]) {
+            return work.get();
+        }
     }
 
     /** Closes every connection; the next call opens new ones (used to simulate an outage in tests). */

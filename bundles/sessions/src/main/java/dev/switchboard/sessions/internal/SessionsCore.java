@@ -591,14 +591,14 @@ final class SessionsCore implements Sessions {
         }
         tx((c, after) -> {
             Row row = orderBy(c, "id", id, true, Reason.UNKNOWN_ORDER);
-            long total;
             try {
-                total = Math.addExact(row.order().paymentsReceived(), amount);
+                Math.addExact(row.order().paymentsReceived(), amount);
             } catch (ArithmeticException e) {
                 throw bad("payments would overflow");
             }
-            try (PreparedStatement s = c.prepareStatement("UPDATE sb_order SET payments = ? WHERE id = ?")) {
-                s.setLong(1, total);
+            // added, not set: see record()
+            try (PreparedStatement s = c.prepareStatement("UPDATE sb_order SET payments = payments + ? WHERE id = ?")) {
+                s.setLong(1, amount);
                 s.setString(2, id);
                 s.executeUpdate();
             }
@@ -940,18 +940,20 @@ final class SessionsCore implements Sessions {
         public ServiceStatus updateSession(String clientKey, String connection, UsageReport totals) {
             String conn = text(connection, "connection", true);
             checkTotals(totals);
-            QuickReports.Known known = quick.known(product, clientKey, conn);
-            ServiceStatus status = known == null ? null : reportQuickly(clientKey, conn, known, totals);
-            if (status != null) {
-                return status;
-            }
-            return tx((c, after) -> {
-                Row row = mine(c, clientKey, true);
-                QuickReports.Known session = record(c, row.order(), AGENT, conn, totals, false, after);
-                if (session != null) {
-                    after.add(() -> quick.remember(product, clientKey, conn, session));
+            return db.serialized(clientKey, () -> {
+                QuickReports.Known known = quick.known(product, clientKey, conn);
+                ServiceStatus status = known == null ? null : reportQuickly(clientKey, conn, known, totals);
+                if (status != null) {
+                    return status;
                 }
-                return bill(c, after, row.order().id(), row.order().status());
+                return tx((c, after) -> {
+                    Row row = mine(c, clientKey, true);
+                    QuickReports.Known session = record(c, row.order(), AGENT, conn, totals, false, after);
+                    if (session != null) {
+                        after.add(() -> quick.remember(product, clientKey, conn, session));
+                    }
+                    return bill(c, after, row.order().id(), row.order().status());
+                });
             });
         }
 
@@ -992,12 +994,12 @@ final class SessionsCore implements Sessions {
                 checkTotals(finalTotals);
             }
             quick.forget(product, clientKey, conn);
-            return tx((c, after) -> {
+            return db.serialized(clientKey, () -> tx((c, after) -> {
                 Row row = mine(c, clientKey, true);
                 record(c, row.order(), AGENT, conn, finalTotals, true, after);
                 ServiceStatus status = completeIfIdle(c, after, row.order().id());
                 return bill(c, after, row.order().id(), status);
-            });
+            }));
         }
     }
 
@@ -1099,24 +1101,22 @@ final class SessionsCore implements Sessions {
             s.executeUpdate();
         }
         if (AGENT.equals(side)) {
-            long newUp;
-            long newDown;
-            long newSeconds;
             try {
-                newUp = Math.addExact(order.bytesUp(), dUp);
-                newDown = Math.addExact(order.bytesDown(), dDown);
-                newSeconds = Math.addExact(order.seconds(), dSeconds);
-                Math.addExact(newUp, newDown);
+                Math.addExact(Math.addExact(order.bytesUp(), dUp), Math.addExact(order.bytesDown(), dDown));
+                Math.addExact(order.seconds(), dSeconds);
             } catch (ArithmeticException e) {
                 throw bad("usage totals overflow");
             }
-            try (PreparedStatement s = c.prepareStatement("UPDATE sb_order SET bytes_up = ?, bytes_down = ?,"
-                    + " seconds = ?, last_usage = ? WHERE id = ?")) {
-                s.setLong(1, newUp);
-                s.setLong(2, newDown);
-                s.setLong(3, newSeconds);
-                s.setLong(4, dUp + dDown > 0 ? now : order.lastUsage());
-                s.setString(5, order.id());
+            // added, not set: a total is never computed from a row read earlier in the transaction
+            try (PreparedStatement s = c.prepareStatement("UPDATE sb_order SET bytes_up = bytes_up + ?,"
+                    + " bytes_down = bytes_down + ?, seconds = seconds + ?,"
+                    + " last_usage = CASE WHEN ? > 0 THEN ? ELSE last_usage END WHERE id = ?")) {
+                s.setLong(1, dUp);
+                s.setLong(2, dDown);
+                s.setLong(3, dSeconds);
+                s.setLong(4, dUp + dDown);
+                s.setLong(5, now);
+                s.setString(6, order.id());
                 s.executeUpdate();
             }
         }

@@ -345,6 +345,55 @@ abstract class SessionsContract {
     }
 
     @Test
+    void reportsRacingOnOneSessionCountEveryByteOnce() throws Exception {
+        Fixture f = fixture(new NewOffering(null, "free", UnitType.BYTES, 1, 0, 0, 0, 0, 100, 0, 0, 0, 0));
+        PlacedOrder a = sessions.placeOrder(f.offering().id(), 1);
+        String key = a.order().clientKey();
+        AgentApi elsewhere = new SessionsPlugin(database, 10_000, clock).agent(f.product().product().id(),
+                f.product().credential());
+        f.agent().startSession(key, "c1", null);
+        f.agent().startSession(key, "c2", null);
+        int reports = 150;
+        // two hosts send the same growing totals of c1 (a report and its retry racing), a third stream reports c2
+        List<java.util.concurrent.Callable<Integer>> streams = List.of(
+                () -> race(f.agent(), key, "c1", reports), () -> race(elsewhere, key, "c1", reports),
+                () -> race(f.agent(), key, "c2", reports));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            int accepted = 0;
+            for (java.util.concurrent.Future<Integer> done : pool.invokeAll(streams)) {
+                accepted += done.get();
+            }
+            assertThat(accepted).isGreaterThanOrEqualTo(2 * reports);
+        } finally {
+            pool.shutdownNow();
+        }
+        Order order = sessions.order(a.order().id());
+        assertThat(order.bytesUp()).as(sessions.sessions(a.order().id()).toString()).isEqualTo(2 * 100L * reports);
+        assertThat(order.bytesDown()).isEqualTo(2 * 10L * reports);
+        assertThat(sessions.sessions(a.order().id())).allSatisfy(s -> {
+            assertThat(s.bytesUp()).isEqualTo(100L * reports);
+            assertThat(s.bytesDown()).isEqualTo(10L * reports);
+        });
+    }
+
+    /** Reports totals growing to {@code reports} × (100, 10); answers how many were taken, not refused as lower. */
+    private static int race(AgentApi agent, String key, String connection, int reports) {
+        int accepted = 0;
+        for (int i = 1; i <= reports; i++) {
+            try {
+                assertThat(agent.updateSession(key, connection, new UsageReport(100L * i, 10L * i)))
+                        .isEqualTo(ServiceStatus.ACTIVE);
+                accepted++;
+            } catch (SessionsException e) {
+                // the other host got further first: the same totals' retry is then lower than what is stored
+                assertThat(e.reason()).as(e.detail()).isEqualTo(Reason.USAGE_DECREASED);
+            }
+        }
+        return accepted;
+    }
+
+    @Test
     void theMonitorClosesSessionsWhoseAdapterStoppedReportingSoTheirOrderCanComplete() {
         Fixture f = bytes();
         PlacedOrder a = sessions.placeOrder(f.offering().id(), 1_000_000);
