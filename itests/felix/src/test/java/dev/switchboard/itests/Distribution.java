@@ -83,6 +83,22 @@ final class Distribution {
         return client;
     }
 
+    /**
+     * Posts {@code request} until it is answered with a result: plugins are activated in the seconds after
+     * the endpoint and the SecurityAgent are up, and answer -31002 (not active) until then.
+     */
+    JsonNode awaitResult(JsonRpcClient client, String request, String... headers)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            JsonRpcClient.Reply reply = client.post(request, headers);
+            if (reply.json().has("result") || System.nanoTime() > deadline || !process.isAlive()) {
+                return reply.result();
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Points the Sessions plugin at {@code schema} of a PostgreSQL database instead of the embedded H2. */
     void usePostgres(String url, String user, String schema) throws IOException {
         Files.writeString(home.resolve("etc/dev.switchboard.sessions-Sessions.cfg"),

@@ -36,7 +36,8 @@ public class LauncherProcessIT {
 
         String token = distribution.issueToken("http://localhost");
         String[] bearer = {"Authorization", "Bearer " + token};
-        JsonNode versions = client.post(JsonRpcClient.request(1, "DeviceInfo.1.versions", null), bearer).result();
+        JsonNode versions = distribution.awaitResult(client, JsonRpcClient.request(1, "DeviceInfo.1.versions", null),
+                bearer);
         assertEquals("JDeviceInfo", versions.get(0).get("name").asText());
         assertTrue(client.post(JsonRpcClient.request(2, "DeviceInfo.1.systeminfo", null), bearer).result().get("uptime").asLong() >= 0);
         assertTrue(client.post(JsonRpcClient.request(3, "Controller.1.status", null), bearer).result().size() >= 3);
