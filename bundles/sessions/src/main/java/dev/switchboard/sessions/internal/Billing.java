@@ -118,11 +118,10 @@ final class Billing {
     }
 
     /**
-     * {@code update} (of the table it names) as a query of {@code columns} of the rows it changed, after the change:
-     * {@code RETURNING} on PostgreSQL, a data change delta table on H2.
+     * {@code update} of {@code table} as a query of {@code columns} of the rows it changed, after the change:
+     * {@code RETURNING} on PostgreSQL, a data change delta table on H2 (named as the table, for the columns).
      */
-    static String returning(boolean postgres, String update, String columns) {
-        String table = update.split(" ", 3)[1];
+    static String returning(boolean postgres, String table, String update, String columns) {
         return postgres ? update + " RETURNING " + columns
                 : "SELECT " + columns + " FROM FINAL TABLE (" + update + ") " + table;
     }
@@ -136,7 +135,7 @@ final class Billing {
      * their order already has): their adapter is gone without stopping them. Answers them as stop events.
      */
     List<ConnectionChange> closeStale(Connection c, long before) throws SQLException {
-        String sql = returning(postgres(c), "UPDATE sb_session SET stopped = last_report"
+        String sql = returning(postgres(c), "sb_session", "UPDATE sb_session SET stopped = last_report"
                 + " WHERE stopped = 0 AND side = 'agent' AND last_report < ?",
                 "id, order_id, conn_id, (SELECT o.product_id FROM sb_order o WHERE o.id = sb_session.order_id)");
         List<ConnectionChange> closed = new ArrayList<>();
@@ -163,7 +162,7 @@ final class Billing {
         String update = "UPDATE sb_order SET prev_status = status, status = ?, status_changed = ?, status_reason = ?"
                 + rule.extraSet() + " WHERE status IN (" + rule.from() + ") AND " + rule.condition()
                 + (orderId == null ? "" : " AND id = ?");
-        String sql = returning(postgres(c), update, "id, product_id, client_key, prev_status, status");
+        String sql = returning(postgres(c), "sb_order", update, "id, product_id, client_key, prev_status, status");
         long t0 = System.nanoTime();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;

@@ -45,13 +45,14 @@ final class QuickReports {
             + " WHERE id = ? AND bytes_up = ? AND bytes_down = ? AND last_report = ? AND stopped = 0";
 
     private static final String RETURNED = "status, CASE WHEN " + Billing.DUE + " THEN 1 ELSE 0 END AS due";
-    private static final String GROW_ORDER_H2 = Billing.returning(false, GROW_ORDER, RETURNED);
+    private static final String GROW_ORDER_H2 = Billing.returning(false, "sb_order", GROW_ORDER, RETURNED);
     /**
      * Both updates in one statement. The session's update runs once the order's row is locked (it reads the
      * order's result); should it then find the session moved, the division by zero fails the statement, so
      * the order's usage cannot grow without its session's.
      */
-    private static final String REPORT_POSTGRES = "WITH grown AS (" + Billing.returning(true, GROW_ORDER, RETURNED)
+    private static final String REPORT_POSTGRES = "WITH grown AS ("
+            + Billing.returning(true, "sb_order", GROW_ORDER, RETURNED)
             + "), moved AS (" + MOVE_SESSION + " AND EXISTS (SELECT 1 FROM grown) RETURNING 1)"
             + " SELECT status, due, 1 / (SELECT COUNT(*) FROM moved) FROM grown";
     private static final String DIVISION_BY_ZERO = "22012";
