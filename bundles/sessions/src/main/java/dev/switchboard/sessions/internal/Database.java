@@ -31,9 +31,10 @@ final class Database implements AutoCloseable {
      * by default H2 (MVStore) keeps committed changes in memory and writes them to the file in
      * the background up to 500 ms later, so a killed process loses usage reports it has already
      * answered; with 0, each commit writes its changes to the file before it returns.
-     * OPTIMIZE_REUSE_RESULTS=FALSE: H2 2.3 may answer a repeated query from its last result although
-     * another transaction has changed the rows meanwhile (h2database issue 4208), and a report computed
-     * from such a stale session would count usage twice or not at all.
+     * OPTIMIZE_REUSE_RESULTS=FALSE: H2 may answer a repeated query from its last result although
+     * another transaction has changed the rows meanwhile (h2database issue 4208, said to be fixed in 2.4
+     * but see {@link #serialized}), and a report computed from such a stale session would count usage
+     * twice or not at all.
      */
     static final String H2_OPTIONS = ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=131072;WRITE_DELAY=0"
             + ";OPTIMIZE_REUSE_RESULTS=FALSE";
@@ -189,8 +190,9 @@ final class Database implements AutoCloseable {
 
     /**
      * Runs {@code work} alone among the works of this database for the same {@code key} when the database is
-     * H2: concurrent transactions that change one H2 2.3 row can lose one another's change even under
-     * {@code SELECT ... FOR UPDATE}. PostgreSQL's row locks suffice, so there it just runs.
+     * H2: concurrent transactions that change one H2 row can lose one another's change even under
+     * {@code SELECT ... FOR UPDATE} (still so in 2.5.252: {@code reportsRacingOnOneSessionCountEveryByteOnce}
+     * fails without this). PostgreSQL's row locks suffice, so there it just runs.
      */
     <T> T serialized(String key, java.util.function.Supplier<T> work) {
         if (postgres) {
