@@ -377,6 +377,34 @@ abstract class SessionsContract {
         });
     }
 
+    @Test
+    void paymentsRacingWithReportsOnOneOrderLoseNeither() throws Exception {
+        Fixture f = fixture(new NewOffering(null, "free", UnitType.BYTES, 1, 0, 0, 0, 0, 100, 0, 0, 0, 0));
+        PlacedOrder a = sessions.placeOrder(f.offering().id(), 1);
+        String key = a.order().clientKey();
+        f.agent().startSession(key, "c1", null);
+        int rounds = 150;
+        List<java.util.concurrent.Callable<Integer>> streams = List.of(() -> race(f.agent(), key, "c1", rounds),
+                () -> {
+                    for (int i = 0; i < rounds; i++) {
+                        sessions.recordPayment(a.order().id(), 3);
+                    }
+                    return rounds;
+                });
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (java.util.concurrent.Future<Integer> done : pool.invokeAll(streams)) {
+                assertThat(done.get()).isEqualTo(rounds);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Order order = sessions.order(a.order().id());
+        assertThat(order.paymentsReceived()).isEqualTo(3L * rounds);
+        assertThat(order.bytesUp()).isEqualTo(100L * rounds);
+        assertThat(order.bytesDown()).isEqualTo(10L * rounds);
+    }
+
     /** Reports totals growing to {@code reports} × (100, 10); answers how many were taken, not refused as lower. */
     private static int race(AgentApi agent, String key, String connection, int reports) {
         int accepted = 0;
