@@ -8,8 +8,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,9 +66,9 @@ abstract class SessionsContract {
     protected final MutableClock clock = new MutableClock();
     protected Database database;
     protected SessionsPlugin sessions;
-    protected final List<StatusChange> statusEvents = new ArrayList<>();
-    protected final List<ConnectionChange> connectionEvents = new ArrayList<>();
-    protected final List<String> sinkEvents = new ArrayList<>();
+    protected final List<StatusChange> statusEvents = Collections.synchronizedList(new ArrayList<>());
+    protected final List<ConnectionChange> connectionEvents = Collections.synchronizedList(new ArrayList<>());
+    protected final List<String> sinkEvents = Collections.synchronizedList(new ArrayList<>());
 
     /** Opens a fresh, migrated database. */
     protected abstract Database open() throws Exception;
@@ -355,13 +363,13 @@ abstract class SessionsContract {
         f.agent().startSession(key, "c2", null);
         int reports = 150;
         // two hosts send the same growing totals of c1 (a report and its retry racing), a third stream reports c2
-        List<java.util.concurrent.Callable<Integer>> streams = List.of(
+        List<Callable<Integer>> streams = List.of(
                 () -> race(f.agent(), key, "c1", reports), () -> race(elsewhere, key, "c1", reports),
                 () -> race(f.agent(), key, "c2", reports));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             int accepted = 0;
-            for (java.util.concurrent.Future<Integer> done : pool.invokeAll(streams)) {
+            for (Future<Integer> done : pool.invokeAll(streams)) {
                 accepted += done.get();
             }
             assertThat(accepted).isGreaterThanOrEqualTo(2 * reports);
@@ -384,16 +392,16 @@ abstract class SessionsContract {
         String key = a.order().clientKey();
         f.agent().startSession(key, "c1", null);
         int rounds = 150;
-        List<java.util.concurrent.Callable<Integer>> streams = List.of(() -> race(f.agent(), key, "c1", rounds),
+        List<Callable<Integer>> streams = List.of(() -> race(f.agent(), key, "c1", rounds),
                 () -> {
                     for (int i = 0; i < rounds; i++) {
                         sessions.recordPayment(a.order().id(), 3);
                     }
                     return rounds;
                 });
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            for (java.util.concurrent.Future<Integer> done : pool.invokeAll(streams)) {
+            for (Future<Integer> done : pool.invokeAll(streams)) {
                 assertThat(done.get()).isEqualTo(rounds);
             }
         } finally {
@@ -403,6 +411,60 @@ abstract class SessionsContract {
         assertThat(order.paymentsReceived()).isEqualTo(3L * rounds);
         assertThat(order.bytesUp()).isEqualTo(100L * rounds);
         assertThat(order.bytesDown()).isEqualTo(10L * rounds);
+    }
+
+    @Test
+    void billingPassesRacingWithReportsDecideOnWhatWasReported() throws Exception {
+        Fixture f = fixture(new NewOffering(null, "idle", UnitType.BYTES, 1, 0, 0, 0, 0, 100, 0, 60, 0, 0));
+        int orders = 200;
+        List<PlacedOrder> placed = new ArrayList<>();
+        for (int i = 0; i < orders; i++) {
+            PlacedOrder order = sessions.placeOrder(f.offering().id(), 1);
+            f.agent().startSession(order.order().clientKey(), "c" + i, null);
+            placed.add(order);
+        }
+        clock.advanceSeconds(61);
+        // every order is now inactive unless its report lands first; reports and passes race over the same rows
+        CountDownLatch reporting = new CountDownLatch(orders / 4);
+        AtomicBoolean reported = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Map<String, ServiceStatus> answered = new ConcurrentHashMap<>();
+        try {
+            Future<?> reports = pool.submit(() -> {
+                for (int i = 0; i < orders; i++) {
+                    PlacedOrder order = placed.get(i);
+                    answered.put(order.order().id(), f.agent().updateSession(order.order().clientKey(), "c" + i,
+                            new UsageReport(1000 + i, i)));
+                    reporting.countDown();
+                }
+                reported.set(true);
+                return null;
+            });
+            Future<Integer> passes = pool.submit(() -> {
+                reporting.await();
+                int changed = 0;
+                while (!reported.get()) {
+                    changed += sessions.runBilling();
+                }
+                return changed;
+            });
+            reports.get();
+            assertThat(passes.get()).isPositive().isLessThan(orders);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < orders; i++) {
+            Order order = sessions.order(placed.get(i).order().id());
+            assertThat(order.bytesUp()).isEqualTo(1000 + i);
+            assertThat(order.bytesDown()).isEqualTo(i);
+            // a report that landed first keeps its order active; one that came after the pass is told so
+            assertThat(order.status()).as(order.id()).isEqualTo(answered.get(order.id()));
+        }
+        assertThat(sessions.runBilling()).isZero();
+        long terminating = answered.values().stream().filter(ServiceStatus.TERMINATING::equals).count();
+        assertThat(terminating).isPositive();
+        assertThat(statusEvents).filteredOn(e -> e.to() == ServiceStatus.TERMINATING)
+                .hasSize((int) terminating).extracting(StatusChange::order).doesNotHaveDuplicates();
     }
 
     /** Reports totals growing to {@code reports} × (100, 10); answers how many were taken, not refused as lower. */
