@@ -7,6 +7,10 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -32,9 +36,8 @@ final class Database implements AutoCloseable {
      * the background up to 500 ms later, so a killed process loses usage reports it has already
      * answered; with 0, each commit writes its changes to the file before it returns.
      * OPTIMIZE_REUSE_RESULTS=FALSE: H2 may answer a repeated query from its last result although
-     * another transaction has changed the rows meanwhile (h2database issue 4208, said to be fixed in 2.4
-     * but see {@link #serialized}), and a report computed from such a stale session would count usage
-     * twice or not at all.
+     * another transaction has changed the rows meanwhile (h2database issue 4208), and a report computed
+     * from such a stale session would count usage twice or not at all.
      */
     static final String H2_OPTIONS = ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=131072;WRITE_DELAY=0"
             + ";OPTIMIZE_REUSE_RESULTS=FALSE";
@@ -42,7 +45,8 @@ final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final boolean postgres;
-    private final Object[] stripes = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
+    private final Object[] stripes = Stream.generate(Object::new).limit(64).toArray();
+    private final ReentrantReadWriteLock passes = new ReentrantReadWriteLock();
     private volatile boolean migrated;
 
     private Database(HikariDataSource pool, boolean postgres) {
@@ -189,17 +193,37 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} alone among the works of this database for the same {@code key} when the database is
-     * H2: concurrent transactions that change one H2 row can lose one another's change even under
-     * {@code SELECT ... FOR UPDATE} (still so in 2.5.252: {@code reportsRacingOnOneSessionCountEveryByteOnce}
-     * fails without this). PostgreSQL's row locks suffice, so there it just runs.
+     * Runs {@code work} alone among the works of this database for the same {@code key}, and never during an
+     * {@link #exclusive} work, when the database is H2. When an H2 transaction (2.3.232 to 2.5.252) that locked
+     * or changed a row rolls back, the row can return to a version older than a change another transaction
+     * committed to it meanwhile: a refused call that had locked an order could undo usage reported at the
+     * same moment. So on H2 no two works that may change one order overlap; callers
+     * key them by the order's client key. PostgreSQL's row locks suffice, so there it just runs.
      */
-    <T> T serialized(String key, java.util.function.Supplier<T> work) {
+    <T> T serialized(String key, Supplier<T> work) {
         if (postgres) {
             return work.get();
         }
-        synchronized (stripes[Math.floorMod(key.hashCode(), stripes.length)]) {
+        passes.readLock().lock();
+        try {
+            synchronized (stripes[Math.floorMod(Objects.hashCode(key), stripes.length)]) {
+                return work.get();
+            }
+        } finally {
+            passes.readLock().unlock();
+        }
+    }
+
+    /** Runs {@code work}, which may change any order, while no {@link #serialized} work runs (on H2). */
+    <T> T exclusive(Supplier<T> work) {
+        if (postgres) {
             return work.get();
+        }
+        passes.writeLock().lock();
+        try {
+            return work.get();
+        } finally {
+            passes.writeLock().unlock();
         }
     }
 

@@ -123,6 +123,30 @@ final class SessionsCore implements Sessions {
         return result;
     }
 
+    /**
+     * {@link #tx} on the order of {@code clientKey}: on H2 never at the same time as another work that may
+     * change that order, nor as a billing pass (see {@link Database#serialized}).
+     */
+    private <T> T onOrder(String clientKey, Work<T> work) {
+        return db.serialized(clientKey, () -> tx(work));
+    }
+
+    /** {@link #onOrder} for the order {@code orderId}. */
+    private <T> T onOrderId(String orderId, Work<T> work) {
+        if (db.postgres()) {
+            return tx(work);
+        }
+        String clientKey = tx((c, after) -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT client_key FROM sb_order WHERE id = ?")) {
+                s.setString(1, orderId);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? r.getString(1) : orderId;
+                }
+            }
+        });
+        return onOrder(clientKey, work);
+    }
+
     static JsonRpcException failure(SQLException e) {
         if (Database.unavailable(e)) {
             LOG.warn("Sessions database unavailable: {}", e.toString());
@@ -500,7 +524,7 @@ final class SessionsCore implements Sessions {
             throw bad("accessMessage cannot be stored: " + e.getOriginalMessage());
         }
         String hash = secrets.hashPassword(password);
-        return tx((c, after) -> {
+        return onOrder(clientKey, (c, after) -> {
             Product product = product(c, id);
             if (product.agent()) {
                 throw bad("access messages are imported into a client-side product (agent = false)");
@@ -589,7 +613,7 @@ final class SessionsCore implements Sessions {
         if (amount <= 0) {
             throw bad("amount must be positive");
         }
-        tx((c, after) -> {
+        onOrderId(id, (c, after) -> {
             Row row = orderBy(c, "id", id, true, Reason.UNKNOWN_ORDER);
             try {
                 Math.addExact(row.order().paymentsReceived(), amount);
@@ -625,7 +649,7 @@ final class SessionsCore implements Sessions {
 
     private Order operatorTransition(String orderId, ServiceStatus to, String reason) {
         String id = text(orderId, "order", true);
-        tx((c, after) -> {
+        onOrderId(id, (c, after) -> {
             Row row = orderBy(c, "id", id, true, Reason.UNKNOWN_ORDER);
             transition(c, after, row.order(), to, reason);
             completeIfIdle(c, after, row.order().id());
@@ -761,7 +785,7 @@ final class SessionsCore implements Sessions {
         int changed = 0;
         for (Billing.Rule rule : Billing.RULES) {
             // one transaction per rule keeps a pass over every order in small transactions
-            List<StatusChange> changes = tx((c, after) -> billing.apply(c, rule, null));
+            List<StatusChange> changes = db.exclusive(() -> tx((c, after) -> billing.apply(c, rule, null)));
             changes.forEach(events::status);
             changed += changes.size();
         }
@@ -780,7 +804,8 @@ final class SessionsCore implements Sessions {
             }
             nextStaleSearch = now + STALE_SEARCH_INTERVAL_MS;
         }
-        List<ConnectionChange> closed = tx((c, after) -> billing.closeStale(c, now - staleSessionMs));
+        List<ConnectionChange> closed = db.exclusive(() -> tx((c, after) -> billing.closeStale(c,
+                now - staleSessionMs)));
         if (!closed.isEmpty()) {
             LOG.info("Closed {} agent sessions without a usage report for {} s: their adapter is gone",
                     closed.size(), staleSessionMs / 1000);
@@ -899,7 +924,7 @@ final class SessionsCore implements Sessions {
         public SessionInfo startSession(String clientKey, String connection, String clientAddress) {
             String conn = text(connection, "connection", true);
             String address = text(clientAddress, "clientAddress", false);
-            return tx((c, after) -> {
+            return onOrder(clientKey, (c, after) -> {
                 Row row = mine(c, clientKey, true);
                 Order order = row.order();
                 if (order.status() != ServiceStatus.ACTIVE && order.status() != ServiceStatus.ACTIVATING) {
@@ -994,12 +1019,12 @@ final class SessionsCore implements Sessions {
                 checkTotals(finalTotals);
             }
             quick.forget(product, clientKey, conn);
-            return db.serialized(clientKey, () -> tx((c, after) -> {
+            return onOrder(clientKey, (c, after) -> {
                 Row row = mine(c, clientKey, true);
                 record(c, row.order(), AGENT, conn, finalTotals, true, after);
                 ServiceStatus status = completeIfIdle(c, after, row.order().id());
                 return bill(c, after, row.order().id(), status);
-            }));
+            });
         }
     }
 
@@ -1207,7 +1232,7 @@ final class SessionsCore implements Sessions {
         @Override
         public SessionInfo startSession(String connection) {
             String conn = text(connection, "connection", true);
-            return tx((c, after) -> {
+            return onOrder(clientKey, (c, after) -> {
                 Order order = orderBy(c, "client_key", clientKey, true, Reason.UNKNOWN_CLIENT).order();
                 if (order.status() == ServiceStatus.TERMINATED) {
                     throw new SessionsException(Reason.NOT_ACTIVE, "the service is terminated");
@@ -1230,7 +1255,7 @@ final class SessionsCore implements Sessions {
         public ServiceStatus updateSession(String connection, UsageReport totals) {
             String conn = text(connection, "connection", true);
             checkTotals(totals);
-            return tx((c, after) -> {
+            return onOrder(clientKey, (c, after) -> {
                 Order order = orderBy(c, "client_key", clientKey, true, Reason.UNKNOWN_CLIENT).order();
                 record(c, order, CLIENT, conn, totals, false, after);
                 return order.status();
@@ -1243,7 +1268,7 @@ final class SessionsCore implements Sessions {
             if (finalTotals != null) {
                 checkTotals(finalTotals);
             }
-            return tx((c, after) -> {
+            return onOrder(clientKey, (c, after) -> {
                 Order order = orderBy(c, "client_key", clientKey, true, Reason.UNKNOWN_CLIENT).order();
                 record(c, order, CLIENT, conn, finalTotals, true, after);
                 return order.status();

@@ -414,6 +414,34 @@ abstract class SessionsContract {
     }
 
     @Test
+    void refusedOperatorCallsRacingWithReportsLoseNoUsage() throws Exception {
+        Fixture f = fixture(new NewOffering(null, "free", UnitType.BYTES, 1, 0, 0, 0, 0, 100, 0, 0, 0, 0));
+        PlacedOrder a = sessions.placeOrder(f.offering().id(), 1);
+        String key = a.order().clientKey();
+        f.agent().startSession(key, "c1", null);
+        int rounds = 300;
+        // resuming an active order is an illegal transition: each call locks the order, is refused and rolls back
+        List<Callable<Integer>> streams = List.of(() -> race(f.agent(), key, "c1", rounds), () -> {
+            for (int i = 0; i < rounds; i++) {
+                fails(() -> sessions.resume(a.order().id()), Reason.ILLEGAL_TRANSITION);
+            }
+            return rounds;
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (Future<Integer> done : pool.invokeAll(streams)) {
+                assertThat(done.get()).isEqualTo(rounds);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Order order = sessions.order(a.order().id());
+        assertThat(order.bytesUp()).isEqualTo(100L * rounds);
+        assertThat(order.bytesDown()).isEqualTo(10L * rounds);
+        assertThat(order.status()).isEqualTo(ServiceStatus.ACTIVE);
+    }
+
+    @Test
     void billingPassesRacingWithReportsDecideOnWhatWasReported() throws Exception {
         Fixture f = fixture(new NewOffering(null, "idle", UnitType.BYTES, 1, 0, 0, 0, 0, 100, 0, 60, 0, 0));
         int orders = 200;
