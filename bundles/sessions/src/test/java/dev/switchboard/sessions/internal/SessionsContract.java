@@ -121,6 +121,11 @@ abstract class SessionsContract {
         return fixture(new NewOffering(null, "bytes", UnitType.BYTES, 1, 1, 10, 0, 0, 100, 1000, 0, 0, 0));
     }
 
+    /** Nothing to pay: usage alone never changes the order's status. */
+    Fixture free() {
+        return fixture(new NewOffering(null, "free", UnitType.BYTES, 1, 0, 0, 0, 0, 100, 0, 0, 0, 0));
+    }
+
     static void fails(Runnable call, Reason reason) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(SessionsException.class,
                 e -> assertThat(e.reason()).as(e.detail()).isEqualTo(reason));
@@ -354,7 +359,7 @@ abstract class SessionsContract {
 
     @Test
     void reportsRacingOnOneSessionCountEveryByteOnce() throws Exception {
-        Fixture f = fixture(new NewOffering(null, "free", UnitType.BYTES, 1, 0, 0, 0, 0, 100, 0, 0, 0, 0));
+        Fixture f = free();
         PlacedOrder a = sessions.placeOrder(f.offering().id(), 1);
         String key = a.order().clientKey();
         AgentApi elsewhere = new SessionsPlugin(database, 10_000, clock).agent(f.product().product().id(),
@@ -366,16 +371,7 @@ abstract class SessionsContract {
         List<Callable<Integer>> streams = List.of(
                 () -> race(f.agent(), key, "c1", reports), () -> race(elsewhere, key, "c1", reports),
                 () -> race(f.agent(), key, "c2", reports));
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            int accepted = 0;
-            for (Future<Integer> done : pool.invokeAll(streams)) {
-                accepted += done.get();
-            }
-            assertThat(accepted).isGreaterThanOrEqualTo(2 * reports);
-        } finally {
-            pool.shutdownNow();
-        }
+        assertThat(together(streams).stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(2 * reports);
         Order order = sessions.order(a.order().id());
         assertThat(order.bytesUp()).as(sessions.sessions(a.order().id()).toString()).isEqualTo(2 * 100L * reports);
         assertThat(order.bytesDown()).isEqualTo(2 * 10L * reports);
@@ -387,58 +383,53 @@ abstract class SessionsContract {
 
     @Test
     void paymentsRacingWithReportsOnOneOrderLoseNeither() throws Exception {
-        Fixture f = fixture(new NewOffering(null, "free", UnitType.BYTES, 1, 0, 0, 0, 0, 100, 0, 0, 0, 0));
+        Fixture f = free();
         PlacedOrder a = sessions.placeOrder(f.offering().id(), 1);
-        String key = a.order().clientKey();
-        f.agent().startSession(key, "c1", null);
-        int rounds = 150;
-        List<Callable<Integer>> streams = List.of(() -> race(f.agent(), key, "c1", rounds),
-                () -> {
-                    for (int i = 0; i < rounds; i++) {
-                        sessions.recordPayment(a.order().id(), 3);
-                    }
-                    return rounds;
-                });
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            for (Future<Integer> done : pool.invokeAll(streams)) {
-                assertThat(done.get()).isEqualTo(rounds);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        Order order = sessions.order(a.order().id());
-        assertThat(order.paymentsReceived()).isEqualTo(3L * rounds);
-        assertThat(order.bytesUp()).isEqualTo(100L * rounds);
-        assertThat(order.bytesDown()).isEqualTo(10L * rounds);
+        Order order = reportWhile(f, a, 150, () -> sessions.recordPayment(a.order().id(), 3));
+        assertThat(order.paymentsReceived()).isEqualTo(3L * 150);
     }
 
     @Test
     void refusedOperatorCallsRacingWithReportsLoseNoUsage() throws Exception {
-        Fixture f = fixture(new NewOffering(null, "free", UnitType.BYTES, 1, 0, 0, 0, 0, 100, 0, 0, 0, 0));
+        Fixture f = free();
         PlacedOrder a = sessions.placeOrder(f.offering().id(), 1);
-        String key = a.order().clientKey();
-        f.agent().startSession(key, "c1", null);
-        int rounds = 300;
         // resuming an active order is an illegal transition: each call locks the order, is refused and rolls back
-        List<Callable<Integer>> streams = List.of(() -> race(f.agent(), key, "c1", rounds), () -> {
+        Order order = reportWhile(f, a, 300,
+                () -> fails(() -> sessions.resume(a.order().id()), Reason.ILLEGAL_TRANSITION));
+        assertThat(order.status()).isEqualTo(ServiceStatus.ACTIVE);
+    }
+
+    /**
+     * Reports growing totals {@code rounds} times on one connection of {@code placed} while {@code call} runs as
+     * many times; checks that every reported byte reached the order, and answers the order after.
+     */
+    private Order reportWhile(Fixture f, PlacedOrder placed, int rounds, Runnable call) throws Exception {
+        String key = placed.order().clientKey();
+        f.agent().startSession(key, "c1", null);
+        assertThat(together(List.of(() -> race(f.agent(), key, "c1", rounds), () -> {
             for (int i = 0; i < rounds; i++) {
-                fails(() -> sessions.resume(a.order().id()), Reason.ILLEGAL_TRANSITION);
+                call.run();
             }
             return rounds;
-        });
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        }))).containsOnly(rounds);
+        Order order = sessions.order(placed.order().id());
+        assertThat(order.bytesUp()).isEqualTo(100L * rounds);
+        assertThat(order.bytesDown()).isEqualTo(10L * rounds);
+        return order;
+    }
+
+    /** Runs {@code streams} at once; answers what each answered. */
+    private static List<Integer> together(List<Callable<Integer>> streams) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(streams.size());
         try {
+            List<Integer> answers = new ArrayList<>();
             for (Future<Integer> done : pool.invokeAll(streams)) {
-                assertThat(done.get()).isEqualTo(rounds);
+                answers.add(done.get());
             }
+            return answers;
         } finally {
             pool.shutdownNow();
         }
-        Order order = sessions.order(a.order().id());
-        assertThat(order.bytesUp()).isEqualTo(100L * rounds);
-        assertThat(order.bytesDown()).isEqualTo(10L * rounds);
-        assertThat(order.status()).isEqualTo(ServiceStatus.ACTIVE);
     }
 
     @Test
