@@ -458,6 +458,11 @@ final class SessionsCore implements Sessions {
                 throw bad("the deposit must cover the setup price and minUnits: at least " + minimum);
             }
             if (f.supply() > 0) {
+                // orders placed at once on this offering count one after another, so none exceeds the supply
+                try (PreparedStatement s = c.prepareStatement("SELECT id FROM sb_offering WHERE id = ? FOR UPDATE")) {
+                    s.setString(1, id);
+                    s.executeQuery().close();
+                }
                 try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM sb_order"
                         + " WHERE offering_id = ? AND status <> 'terminated'")) {
                     s.setString(1, id);

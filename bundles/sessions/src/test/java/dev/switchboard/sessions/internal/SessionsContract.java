@@ -194,6 +194,26 @@ abstract class SessionsContract {
     }
 
     @Test
+    void ordersPlacedAtOnceNeverExceedTheSupply() throws Exception {
+        Fixture f = fixture(new NewOffering(null, "o", UnitType.BYTES, 1, 0, 0, 0, 0, 100, 0, 0, 0, 5));
+        Callable<Integer> buyer = () -> {
+            int placed = 0;
+            for (int i = 0; i < 5; i++) {
+                try {
+                    sessions.placeOrder(f.offering().id(), 1);
+                    placed++;
+                } catch (SessionsException e) {
+                    assertThat(e.reason()).as(e.detail()).isEqualTo(Reason.SUPPLY_EXHAUSTED);
+                }
+            }
+            return placed;
+        };
+        assertThat(together(List.of(buyer, buyer, buyer, buyer)).stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(5);
+        assertThat(sessions.orders(f.product().product().id(), null)).hasSize(5);
+    }
+
+    @Test
     void authClientChecksPasswordKeyProductAndStatusAndSlowsDownGuessing() {
         Fixture f = bytes();
         PlacedOrder a = sessions.placeOrder(f.offering().id(), 10_000);
