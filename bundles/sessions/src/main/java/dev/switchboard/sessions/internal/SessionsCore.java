@@ -94,6 +94,9 @@ final class SessionsCore implements Sessions {
 
     // ---------------------------------------------------------------- plumbing
 
+    /** SQLState of a unique key that another row has (H2 and PostgreSQL alike). */
+    private static final String KEY_TAKEN = "23505";
+
     @FunctionalInterface
     interface Work<T> {
         T run(Connection c, List<Runnable> after) throws SQLException;
@@ -101,6 +104,18 @@ final class SessionsCore implements Sessions {
 
     /** Runs {@code work} in one transaction; the events it queued go out after the commit. */
     <T> T tx(Work<T> work) {
+        return tx(work, false);
+    }
+
+    /**
+     * {@link #tx} for a work that inserts a row only when its key is not there yet: should another call insert
+     * the same key in between, the work runs once more, finds that row and answers as a repeated call does.
+     */
+    private <T> T txInsertingOnce(Work<T> work) {
+        return tx(work, true);
+    }
+
+    private <T> T tx(Work<T> work, boolean againIfKeyTaken) {
         List<Runnable> after = new ArrayList<>();
         T result;
         try (Connection c = db.connection()) {
@@ -117,6 +132,10 @@ final class SessionsCore implements Sessions {
                 throw e;
             }
         } catch (SQLException e) {
+            if (againIfKeyTaken && KEY_TAKEN.equals(e.getSQLState())) {
+                LOG.debug("Another call inserted the same key first ({}); running again", e.getMessage());
+                return tx(work, false);
+            }
             throw failure(e);
         }
         after.forEach(Runnable::run);
@@ -224,7 +243,7 @@ final class SessionsCore implements Sessions {
         }
         String compact = schemas.compact(schemaJson);
         String id = Schemas.id(compact);
-        return tx((c, after) -> {
+        return txInsertingOnce((c, after) -> {
             try (PreparedStatement s = c.prepareStatement("SELECT kind FROM sb_template WHERE id = ?")) {
                 s.setString(1, id);
                 try (ResultSet r = s.executeQuery()) {
@@ -529,7 +548,7 @@ final class SessionsCore implements Sessions {
             throw bad("accessMessage cannot be stored: " + e.getOriginalMessage());
         }
         String hash = secrets.hashPassword(password);
-        return onOrder(clientKey, (c, after) -> {
+        return db.serialized(clientKey, () -> txInsertingOnce((c, after) -> {
             Product product = product(c, id);
             if (product.agent()) {
                 throw bad("access messages are imported into a client-side product (agent = false)");
@@ -576,7 +595,7 @@ final class SessionsCore implements Sessions {
             after.add(() -> events.status(new StatusChange(newId, product.id(), clientKey, ServiceStatus.PENDING,
                     ServiceStatus.ACTIVE, "imported")));
             return orderBy(c, "id", newId, false, Reason.UNKNOWN_ORDER).order();
-        });
+        }));
     }
 
     /** The order imported earlier for {@code clientKey} into {@code product}, or {@code null} if none. */

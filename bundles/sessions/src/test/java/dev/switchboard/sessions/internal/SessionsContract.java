@@ -151,6 +151,39 @@ abstract class SessionsContract {
     }
 
     @Test
+    void aTemplateRegisteredTwiceAtOnceIsRegisteredOnce() throws Exception {
+        int schemas = 30;
+        Callable<Integer> registrar = () -> {
+            for (int i = 0; i < schemas; i++) {
+                String schema = "{\"type\":\"object\",\"maxProperties\":" + i + "}";
+                assertThat(sessions.registerTemplate(TemplateKind.OFFER, schema).id()).isEqualTo(Secrets.sha256(schema));
+            }
+            return schemas;
+        };
+        assertThat(together(List.of(registrar, registrar, registrar, registrar))).containsOnly(schemas);
+    }
+
+    @Test
+    void anAccessMessageImportedTwiceAtOnceMakesOneOrder() throws Exception {
+        Template offer = sessions.registerTemplate(TemplateKind.OFFER, OFFER_SCHEMA);
+        Template access = sessions.registerTemplate(TemplateKind.ACCESS, ACCESS_SCHEMA);
+        String product = sessions.createProduct(new NewProduct("vpn client", offer.id(), access.id(), false, null,
+                Map.of())).product().id();
+        int messages = 20;
+        Callable<Integer> importer = () -> {
+            for (int i = 0; i < messages; i++) {
+                Order order = sessions.importAccess(product, Map.of("templateHash", access.id(), "username", "key" + i,
+                        "password", "secret" + i, "serviceEndpointAddress", "vpn.example:1194",
+                        "additionalParams", Map.of()));
+                assertThat(order.clientKey()).isEqualTo("key" + i);
+            }
+            return messages;
+        };
+        assertThat(together(List.of(importer, importer, importer, importer))).containsOnly(messages);
+        assertThat(sessions.orders(product, null)).hasSize(messages);
+    }
+
+    @Test
     void invalidJsonSchemaIsRefused() {
         fails(() -> sessions.registerTemplate(TemplateKind.OFFER, "{\"type\":5}"), Reason.INVALID_SCHEMA);
         fails(() -> sessions.registerTemplate(TemplateKind.OFFER, "{\"required\":\"x\"}"), Reason.INVALID_SCHEMA);
