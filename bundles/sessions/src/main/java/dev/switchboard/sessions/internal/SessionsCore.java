@@ -155,14 +155,7 @@ final class SessionsCore implements Sessions {
         if (db.postgres()) {
             return tx(work);
         }
-        String clientKey = tx((c, after) -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT client_key FROM sb_order WHERE id = ?")) {
-                s.setString(1, orderId);
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? r.getString(1) : orderId;
-                }
-            }
-        });
+        String clientKey = tx((c, after) -> orderBy(c, "id", orderId, false, Reason.UNKNOWN_ORDER).order().clientKey());
         return onOrder(clientKey, work);
     }
 

@@ -499,32 +499,26 @@ abstract class SessionsContract {
         // every order is now inactive unless its report lands first; reports and passes race over the same rows
         CountDownLatch reporting = new CountDownLatch(orders / 4);
         AtomicBoolean reported = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
         Map<String, ServiceStatus> answered = new ConcurrentHashMap<>();
-        try {
-            Future<?> reports = pool.submit(() -> {
-                for (int i = 0; i < orders; i++) {
-                    PlacedOrder order = placed.get(i);
-                    answered.put(order.order().id(), f.agent().updateSession(order.order().clientKey(), "c" + i,
-                            new UsageReport(1000 + i, i)));
-                    reporting.countDown();
-                }
-                reported.set(true);
-                return null;
-            });
-            Future<Integer> passes = pool.submit(() -> {
-                reporting.await();
-                int changed = 0;
-                while (!reported.get()) {
-                    changed += sessions.runBilling();
-                }
-                return changed;
-            });
-            reports.get();
-            assertThat(passes.get()).isPositive().isLessThan(orders);
-        } finally {
-            pool.shutdownNow();
-        }
+        Callable<Integer> reports = () -> {
+            for (int i = 0; i < orders; i++) {
+                PlacedOrder order = placed.get(i);
+                answered.put(order.order().id(), f.agent().updateSession(order.order().clientKey(), "c" + i,
+                        new UsageReport(1000 + i, i)));
+                reporting.countDown();
+            }
+            reported.set(true);
+            return orders;
+        };
+        Callable<Integer> passes = () -> {
+            reporting.await();
+            int changed = 0;
+            while (!reported.get()) {
+                changed += sessions.runBilling();
+            }
+            return changed;
+        };
+        assertThat(together(List.of(reports, passes)).get(1)).isPositive().isLessThan(orders);
         for (int i = 0; i < orders; i++) {
             Order order = sessions.order(placed.get(i).order().id());
             assertThat(order.bytesUp()).isEqualTo(1000 + i);
