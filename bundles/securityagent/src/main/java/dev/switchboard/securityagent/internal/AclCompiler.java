@@ -14,8 +14,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * Turns Thunder ACL JSON into an {@link Acl}: checks every member, compiles the patterns once
- * and merges several files (the main one, then the extra ones): their {@code assign} entries are
- * appended in order, their roles merged; a role defined twice is an error.
+ * and merges several files in the order given ({@link AclFiles}: the extra ones, then the main
+ * one): their {@code assign} entries are appended in that order, their roles merged; a role
+ * defined twice is an error.
  */
 final class AclCompiler {
 

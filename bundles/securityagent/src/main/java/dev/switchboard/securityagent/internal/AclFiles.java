@@ -12,13 +12,14 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Reads the ACL files: the main file, then every {@code *.json} in the extra folder sorted by
- * name. Either may be missing. Also answers a fingerprint of their names and contents, so a
+ * Reads the ACL files: every {@code *.json} in the extra folder sorted by name, then the main
+ * file, so that an extra file's {@code assign} entries are tried before the main file's
+ * catch-all. Either may be missing. Also answers a fingerprint of their names and contents, so a
  * change is seen even when a rewrite keeps the size and modification time.
  */
 final class AclFiles {
 
-    /** The files as read: their sources in merge order and a fingerprint of all of them. */
+    /** The files as read: their sources in the order their entries are tried, and a fingerprint of all of them. */
     record Snapshot(List<AclCompiler.Source> sources, String fingerprint) {
     }
 
@@ -32,9 +33,6 @@ final class AclFiles {
 
     Snapshot read() throws IOException {
         List<Path> files = new ArrayList<>();
-        if (Files.isRegularFile(acl)) {
-            files.add(acl);
-        }
         if (dac != null && Files.isDirectory(dac)) {
             List<Path> extra = new ArrayList<>();
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dac, "*.json")) {
@@ -46,6 +44,9 @@ final class AclFiles {
             }
             extra.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
             files.addAll(extra);
+        }
+        if (Files.isRegularFile(acl)) {
+            files.add(acl);
         }
         MessageDigest digest = sha256();
         List<AclCompiler.Source> sources = new ArrayList<>();

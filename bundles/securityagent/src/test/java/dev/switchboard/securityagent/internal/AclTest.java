@@ -101,19 +101,21 @@ class AclTest {
     @Test
     void mergesExtraFiles() throws Exception {
         Acl acl = AclCompiler.compile(List.of(
-                new AclCompiler.Source("acl.json", """
-                        {"assign":[{"url":"*://localhost:*","role":"local"}],"roles":{"local":{"default":"allowed"}}}
-                        """),
                 new AclCompiler.Source("acl.d/10-apps.json", """
-                        {"assign":[{"url":"*","role":"apps"}],"roles":{"apps":{"default":"blocked","DeviceInfo":{"default":"allowed"}}}}
+                        {"assign":[{"url":"*://*.example:*","role":"apps"}],"roles":{"apps":{"default":"blocked","DeviceInfo":{"default":"allowed"}}}}
                         """),
                 new AclCompiler.Source("acl.d/20-more.json", """
-                        {"assign":[{"url":"http://late.lan","role":"local"}]}
+                        {"assign":[{"url":"http://late.example","role":"local"}]}
+                        """),
+                new AclCompiler.Source("acl.json", """
+                        {"assign":[{"url":"*://localhost:*","role":"local"},{"url":"*","role":"default"}],
+                         "roles":{"local":{"default":"allowed"},"default":{}}}
                         """)));
         assertThat(acl.roleName(origin("http://localhost:1"))).isEqualTo("local");
-        assertThat(acl.roleName(origin("http://late.lan"))).isEqualTo("apps");
+        assertThat(acl.roleName(origin("http://late.example"))).isEqualTo("apps");
+        assertThat(acl.roleName(origin("http://elsewhere.lan"))).isEqualTo("default");
         assertThat(acl.allows(origin("http://x.example"), "DeviceInfo", "systeminfo")).isTrue();
-        assertThat(acl.source()).isEqualTo("acl.json, acl.d/10-apps.json, acl.d/20-more.json");
+        assertThat(acl.source()).isEqualTo("acl.d/10-apps.json, acl.d/20-more.json, acl.json");
 
         assertThatThrownBy(() -> AclCompiler.compile(List.of(
                 new AclCompiler.Source("acl.json", "{\"roles\":{\"apps\":{}}}"),

@@ -77,4 +77,36 @@ class AclWatcherTest {
             executor.shutdownNow();
         }
     }
+
+    @Test
+    void anExtraFileAssignsAnOriginBeforeTheMainFilesCatchAll() throws Exception {
+        Path acl = dir.resolve("acl.json");
+        Path dac = Files.createDirectories(dir.resolve("acl.d"));
+        // as the launcher ships it
+        Files.writeString(acl, """
+                {"assign": [{"url": "*://localhost:*", "role": "local"},
+                            {"url": "*://127.0.0.1:*", "role": "local"},
+                            {"url": "*", "role": "default"}],
+                 "roles": {"local": {"default": "allowed"}, "default": {"default": "blocked"}}}
+                """);
+        Files.writeString(dac.resolve("20-app.json"), """
+                {"assign": [{"url": "https://app.example", "role": "app"}],
+                 "roles": {"app": {"default": "blocked", "DeviceInfo": {"default": "allowed"}}}}
+                """);
+        Files.writeString(dac.resolve("10-other.json"), """
+                {"assign": [{"url": "https://app.example", "role": "local"}]}
+                """);
+        AclWatcher watcher = new AclWatcher(new AclFiles(acl, dac));
+        assertThat(watcher.check()).isTrue();
+        assertThat(watcher.get().roleName(APP)).as("the first extra file by name wins").isEqualTo("local");
+
+        Files.delete(dac.resolve("10-other.json"));
+        assertThat(watcher.check()).isTrue();
+        assertThat(watcher.get().roleName(APP)).isEqualTo("app");
+        assertThat(watcher.get().allows(APP, "DeviceInfo", "systeminfo")).isTrue();
+        assertThat(watcher.get().allows(APP, "Controller", "status")).isFalse();
+        assertThat(watcher.get().roleName(Origin.of("https://other.example").orElseThrow())).isEqualTo("default");
+        assertThat(watcher.get().roleName(LOCAL)).isEqualTo("local");
+        assertThat(watcher.get().source()).isEqualTo(dac.resolve("20-app.json") + ", " + acl);
+    }
 }
