@@ -92,6 +92,15 @@ public class SessionsIT extends SwitchboardTestSupport {
         }
     }
 
+    @Test
+    public void aMethodWhoseParamsAreAllOptionalAnswersWithoutParams() throws Exception {
+        SessionsOrder placed = SessionsOrder.place(this::call);
+        JsonNode orders = client.call("Sessions.1.orders", null).result();
+        assertTrue(orders.toString(), orders.findValuesAsText("id").contains(placed.order()));
+        assertEquals(orders.size(), client.call("Sessions.1.orders", "{}").result().size());
+        assertEquals("order is required", -32602, client.call("Sessions.1.order", null).errorCode());
+    }
+
     private JsonRpcClient.Reply call(String method, JsonNode params) throws Exception {
         return client.call("Sessions.1." + method, params.toString());
     }

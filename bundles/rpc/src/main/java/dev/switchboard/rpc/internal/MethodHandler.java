@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import dev.switchboard.api.jsonrpc.ErrorCode;
 import dev.switchboard.api.jsonrpc.JsonRpcException;
@@ -68,10 +71,17 @@ final class MethodHandler {
         return invoker.invoke(plugin, hasParams ? params : null, index, caller);
     }
 
-    /** Binds the Java parameters of one method: the params object, the {@code @Index}, the {@link Caller}. */
+    /**
+     * Binds the Java parameters of one method: the params object, the {@code @Index}, the {@link Caller}.
+     * A request without params binds as {@code {}} when every member of the params record is
+     * optional (Thunder clients omit params then); see {@link #allOptional}.
+     */
     private static final class Invoker {
+        private static final JsonNode NO_PARAMS = JsonNodeFactory.instance.objectNode();
+
         private final Method method;
         private final ObjectReader paramsReader;
+        private final boolean paramsOptional;
         private final boolean takesIndex;
         private final Binder[] binders;
 
@@ -84,6 +94,7 @@ final class MethodHandler {
             Parameter[] parameters = method.getParameters();
             binders = new Binder[parameters.length];
             ObjectReader reader = null;
+            boolean optional = false;
             boolean index = false;
             for (int i = 0; i < parameters.length; i++) {
                 Parameter parameter = parameters[i];
@@ -95,13 +106,27 @@ final class MethodHandler {
                 } else if (reader == null) {
                     ObjectReader paramsReader = mapper.readerFor(mapper.constructType(parameter.getParameterizedType()));
                     reader = paramsReader;
+                    optional = allOptional(parameter.getType());
                     binders[i] = (p, x, c) -> p == null ? null : paramsReader.readValue(p);
                 } else {
                     throw new IllegalArgumentException(method + " takes more than one params argument");
                 }
             }
             this.paramsReader = reader;
+            this.paramsOptional = optional;
             this.takesIndex = index;
+        }
+
+        /**
+         * Whether {@code {}} binds the type with every member absent, as it binds an empty params
+         * object: a record whose components all hold a reference, so an absent one is
+         * {@code null} and the plugin can tell it was not given (an absent primitive would be a
+         * silent 0). A component marked {@code @JsonProperty(required = true)} is refused by the
+         * binding itself.
+         */
+        private static boolean allOptional(Class<?> type) {
+            RecordComponent[] components = type.getRecordComponents();
+            return components != null && Arrays.stream(components).noneMatch(c -> c.getType().isPrimitive());
         }
 
         boolean takesParams() {
@@ -113,7 +138,10 @@ final class MethodHandler {
                 throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, method.getName() + " takes no @index");
             }
             if (params == null && takesParams()) {
-                throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, "params are required");
+                if (!paramsOptional) {
+                    throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, "params are required");
+                }
+                params = NO_PARAMS;
             }
             Object[] args = new Object[binders.length];
             try {
