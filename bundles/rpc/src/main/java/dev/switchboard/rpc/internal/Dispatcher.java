@@ -1,5 +1,6 @@
 package dev.switchboard.rpc.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.config.LogThrottle;
 import dev.switchboard.api.jsonrpc.ErrorCode;
 import dev.switchboard.api.jsonrpc.JsonRpcException;
 import dev.switchboard.api.plugin.Caller;
@@ -49,6 +52,8 @@ final class Dispatcher {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** One line per client address and error code every 10 s, 50 lines every 10 s in all. */
+    private static final LogThrottle ERROR_LINES = new LogThrottle(Duration.ofSeconds(10), 4096, 50);
 
     private final PluginRegistry registry;
     private final Enforcement enforcement;
@@ -137,7 +142,7 @@ final class Dispatcher {
             BoundPlugin found = registry.find(designator.callsign());
             counted = cell(found, designator);
             Call call = new Call(designator.callsign(), designator.version(), designator.method(), designator.index(),
-                    channel.origin());
+                    channel.origin(), address(channel.remote()));
             Decision decision = enforcement.decide(channel.token(), call);
             if (decision != Decision.ALLOWED) {
                 JsonRpcException e = new JsonRpcException(ErrorCode.NOT_ALLOWED,
@@ -305,8 +310,11 @@ final class Dispatcher {
     }
 
     private static Answer failure(JsonNode id, String method, Channel channel, JsonRpcException e) {
-        LOG.info("{} from {} answered {} {}{}", method, channel.remote(), e.code(), e.getMessage(),
-                e.data() == null ? "" : " (" + e.data() + ")");
+        String heldBack = ERROR_LINES.admit(address(channel.remote()) + " " + e.code());
+        if (heldBack != null) {
+            LOG.info("{} from {} answered {} {}{}{}", LogText.quote(method), channel.remote(), e.code(), e.getMessage(),
+                    e.data() == null ? "" : " (" + LogText.quote(e.data()) + ")", heldBack);
+        }
         ObjectNode error = Json.MAPPER.createObjectNode().put("code", e.code()).put("message", e.getMessage());
         if (e.data() != null) {
             error.set("data", Json.MAPPER.valueToTree(e.data()));
@@ -314,6 +322,19 @@ final class Dispatcher {
         ObjectNode response = envelope(id);
         response.set("error", error);
         return new Answer(response, false);
+    }
+
+    /**
+     * The client's address without its port or host name ({@code "127.0.0.1:5000"} and
+     * {@code "/127.0.0.1:5001"} are {@code "127.0.0.1"}): one client opening new connections stays one client.
+     */
+    static String address(String remote) {
+        if (remote == null) {
+            return null;
+        }
+        int colon = remote.lastIndexOf(':');
+        String host = colon > 0 ? remote.substring(0, colon) : remote;
+        return host.substring(host.lastIndexOf('/') + 1);
     }
 
     private static ObjectNode envelope(JsonNode id) {

@@ -3,6 +3,7 @@ package dev.switchboard.rpc.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.plugin.PluginConstants;
 import dev.switchboard.api.security.Call;
 import dev.switchboard.api.security.Decision;
@@ -39,7 +40,7 @@ final class Enforcement {
             Decision decision = current.decide(token, call);
             return decision == null ? Decision.DENIED : decision;
         } catch (RuntimeException e) {
-            LOG.error("Security officer failed on {}; denying the call", call, e);
+            LOG.error("Security officer failed on {}; denying the call", LogText.quote(call), e);
             return Decision.DENIED;
         }
     }

@@ -40,6 +40,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.security.SecurityOfficer;
 
 /**
@@ -169,7 +170,7 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
             String accepted = protocols.stream().filter(SUBPROTOCOLS::contains).findFirst().orElse(null);
             if (accepted == null) {
                 LOG.info("WebSocket from {} refused: none of the subprotocols {} speaks JSON-RPC",
-                        request.getRemoteSocketAddress(), protocols);
+                        request.getRemoteSocketAddress(), LogText.quote(protocols));
                 response.sendError(HttpServletResponse.SC_BAD_REQUEST, "Supported subprotocols: " + SUBPROTOCOLS);
                 return null;
             }
@@ -275,7 +276,7 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
                     "(callsign=" + escapeFilterValue(callsign) + ")");
             return found != null && found.length > 0;
         } catch (IOException | InvalidSyntaxException e) {
-            LOG.warn("Cannot look up the configuration of {}", callsign, e);
+            LOG.warn("Cannot look up the configuration of {}", LogText.quote(callsign), e);
             return false;
         }
     }

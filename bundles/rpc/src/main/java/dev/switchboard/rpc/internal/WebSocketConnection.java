@@ -13,6 +13,8 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.api.config.LogText;
+
 /**
  * One WebSocket client. Messages are answered as their calls complete, so a slow call does not
  * hold up the next message; the token given on the upgrade applies to every message.
@@ -70,7 +72,7 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
 
     @Override
     public void onWebSocketError(Throwable cause) {
-        LOG.info("WebSocket {} failed: {}", channel.remote(), cause.toString());
+        LOG.info("WebSocket {} failed: {}", channel.remote(), LogText.quote(cause));
     }
 
     @Override
@@ -85,7 +87,7 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
             // Whole messages only; Jetty queues them, bounded by its max outgoing frames.
             synchronized (this) {
                 current.sendText(message, Callback.from(() -> {
-                }, failure -> LOG.debug("Cannot send to {}: {}", channel.remote(), failure.toString())));
+                }, failure -> LOG.debug("Cannot send to {}: {}", channel.remote(), LogText.quote(failure))));
             }
         }
     }

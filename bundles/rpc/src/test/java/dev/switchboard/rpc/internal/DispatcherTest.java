@@ -359,4 +359,13 @@ class DispatcherTest {
         assertThat(block.errorCodes()).containsExactly(Map.entry(-32000, 1L));
         assertThat(block.latencyMaxMicros()).isGreaterThanOrEqualTo(500_000);
     }
+
+    @Test
+    void aClientIsItsAddressWithoutPortOrHostName() {
+        assertThat(Dispatcher.address("127.0.0.1:5000")).isEqualTo("127.0.0.1");
+        assertThat(Dispatcher.address("/127.0.0.1:5001")).isEqualTo("127.0.0.1");
+        assertThat(Dispatcher.address("localhost/127.0.0.1:5002")).isEqualTo("127.0.0.1");
+        assertThat(Dispatcher.address("0:0:0:0:0:0:0:1:5003")).isEqualTo("0:0:0:0:0:0:0:1");
+        assertThat(Dispatcher.address("test")).isEqualTo("test");
+    }
 }
