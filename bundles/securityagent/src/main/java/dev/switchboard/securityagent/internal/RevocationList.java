@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.api.config.LogText;
+
 /**
  * Token ids ({@code jti}) that must no longer be accepted, each kept until the token it names
  * has expired anyway; stored in an owner-only JSON file so a revocation survives restarts.
@@ -72,7 +74,7 @@ final class RevocationList {
         revoked.merge(jti, until, (a, b) -> a.isAfter(b) ? a : b);
         dropExpired();
         store();
-        LOG.info("Revoked token {}", jti);
+        LOG.info("Revoked token {}", LogText.quote(jti));
     }
 
     /** Forgets the entries whose tokens have expired. */

@@ -31,6 +31,8 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.api.config.LogText;
+
 /**
  * The local socket where applications on this machine ask for tokens, as Thunder's
  * {@code connector}. A client writes its payload (JSON or a bare URL, at most
@@ -222,7 +224,7 @@ final class TokenConnector {
             LOG.debug("Issued a token over the connector");
             return token;
         } catch (IllegalArgumentException e) {
-            LOG.warn("Token connector refused a payload: {}", e.getMessage());
+            LOG.warn("Token connector refused a payload: {}", LogText.quote(e.getMessage()));
             return "error: " + e.getMessage().replace('\n', ' ').replace('\r', ' ');
         }
     }

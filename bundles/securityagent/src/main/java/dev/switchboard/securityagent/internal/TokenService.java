@@ -134,7 +134,7 @@ final class TokenService {
     /** What must hold on every use of a token whose signature was checked. */
     private TokenValidation current(TokenClaims claims) {
         if (!keys.isUsable(claims.kid())) {
-            return TokenValidation.invalid("the key " + claims.kid() + " was dropped");
+            return TokenValidation.refused(Status.UNKNOWN_KEY, "the key " + claims.kid() + " was dropped");
         }
         if (revocations.isRevoked(claims.jti())) {
             return TokenValidation.refused(Status.REVOKED, "token " + claims.jti() + " was revoked");
@@ -162,7 +162,8 @@ final class TokenService {
         }
         JWSHeader header = jwt.getHeader();
         if (!JWSAlgorithm.HS256.equals(header.getAlgorithm())) {
-            return TokenValidation.invalid("algorithm " + header.getAlgorithm() + " is not accepted, only HS256");
+            return TokenValidation.refused(Status.ALGORITHM_NOT_ALLOWED,
+                    "algorithm " + header.getAlgorithm() + " is not accepted, only HS256");
         }
         if (header.getType() != null && !JOSEObjectType.JWT.equals(header.getType())) {
             return TokenValidation.invalid("type " + header.getType() + " is not accepted, only JWT");
@@ -176,15 +177,16 @@ final class TokenService {
         }
         Optional<TokenKey> key = keys.find(header.getKeyID());
         if (key.isEmpty()) {
-            return TokenValidation.invalid(header.getKeyID() == null ? "no key id (kid)" : "unknown key id " + header.getKeyID());
+            return TokenValidation.refused(Status.UNKNOWN_KEY,
+                    header.getKeyID() == null ? "no key id (kid)" : "unknown key id " + header.getKeyID());
         }
         try {
             // Nimbus's MACVerifier compares the MAC in constant time
             if (!jwt.verify(key.get().verifier())) {
-                return TokenValidation.invalid("signature does not match");
+                return TokenValidation.refused(Status.BAD_SIGNATURE, "signature does not match");
             }
         } catch (JOSEException e) {
-            return TokenValidation.invalid("signature cannot be checked: " + e.getMessage());
+            return TokenValidation.refused(Status.BAD_SIGNATURE, "signature cannot be checked: " + e.getMessage());
         }
         return readClaims(jwt, key.get().kid());
     }

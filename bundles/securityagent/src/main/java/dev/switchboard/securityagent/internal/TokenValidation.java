@@ -8,8 +8,20 @@ package dev.switchboard.securityagent.internal;
  */
 record TokenValidation(Status status, TokenClaims claims, String reason) {
 
+    /** Valid, or the kind of reason a token is refused for (the reason itself says more). */
     enum Status {
-        VALID, EXPIRED, NOT_YET_VALID, REVOKED, INVALID
+        VALID,
+        EXPIRED,
+        NOT_YET_VALID,
+        REVOKED,
+        /** Signed with an algorithm other than HS256. */
+        ALGORITHM_NOT_ALLOWED,
+        /** Its key id is missing, unknown or dropped. */
+        UNKNOWN_KEY,
+        /** Its signature does not match its content. */
+        BAD_SIGNATURE,
+        /** Not a well-formed token of ours: form, encoding, header or claims. */
+        INVALID
     }
 
     static TokenValidation valid(TokenClaims claims) {

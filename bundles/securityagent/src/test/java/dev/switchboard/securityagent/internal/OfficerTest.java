@@ -2,10 +2,13 @@ package dev.switchboard.securityagent.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,13 +22,15 @@ class OfficerTest {
     @TempDir
     Path dir;
 
+    private MutableClock clock;
+    private TokenKeys keys;
     private TokenService tokens;
     private Officer officer;
 
     @BeforeEach
     void setUp() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-        TokenKeys keys = new TokenKeys(dir.resolve("keys.json"), Duration.ofHours(1), clock, new SecureRandom());
+        clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        keys = new TokenKeys(dir.resolve("keys.json"), Duration.ofHours(1), clock, new SecureRandom());
         keys.load();
         tokens = new TokenService(keys, new RevocationList(dir.resolve("revoked.json"), clock),
                 TokenService.Settings.defaults(), clock);
@@ -72,5 +77,42 @@ class OfficerTest {
         String remote = tokens.issue("https://app.example");
         assertThat(officer.decide(remote, new Call("DeviceInfo", 1, "systeminfo", null, "http://localhost:3000")))
                 .isEqualTo(Decision.DENIED);
+    }
+
+    @Test
+    void whyATokenIsRefusedIsLoggedOncePerClientAndKindOfReason() throws Exception {
+        String expired = tokens.issue("http://localhost:3000");
+        String revoked = tokens.issue("http://localhost:3001");
+        tokens.revoke(tokens.jtiOf(revoked).orElseThrow());
+        String[] parts = tokens.issue("http://localhost:3002").split("\\.");
+        String badSignature = parts[0] + "." + parts[1] + "." + "A".repeat(42) + "w";
+        String unknownKey = forged("{\"alg\":\"HS256\",\"kid\":\"nobody\\nINFO forged line\"}", parts[1], parts[2]);
+        String algorithm = forged("{\"alg\":\"HS512\",\"kid\":\"x\"}", parts[1], parts[2]);
+        String malformed = "not-a-token";
+        clock.advance(TokenService.Settings.defaults().lifetime());
+
+        try (LogLines log = new LogLines()) {
+            for (int i = 0; i < 50; i++) {
+                for (String token : new String[] {expired, revoked, badSignature, unknownKey, algorithm, malformed}) {
+                    Call call = new Call("DeviceInfo", 1, "systeminfo", null, null, "192.0.2.1");
+                    assertThat(officer.decide(token, call)).isEqualTo(Decision.UNAUTHENTICATED);
+                }
+            }
+            officer.decide(malformed, new Call("DeviceInfo", 1, "systeminfo", null, null, "192.0.2.2"));
+
+            List<String> lines = log.containing("Refused the token of 192.0.2.1");
+            assertThat(lines).hasSize(6).allMatch(line -> line.contains(" INFO "));
+            for (String kind : new String[] {"(expired)", "(revoked)", "(bad signature)", "(unknown key)",
+                    "(algorithm not allowed)", "(invalid)"}) {
+                assertThat(lines).filteredOn(line -> line.contains(kind)).hasSize(1);
+            }
+            assertThat(log.containing("forged line")).hasSize(1).allMatch(line -> line.contains("nobody\\nINFO forged"));
+            assertThat(log.containing("Refused the token of 192.0.2.2 (invalid)")).hasSize(1);
+        }
+    }
+
+    private static String forged(String header, String payload, String signature) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + payload + "." + signature;
     }
 }

@@ -110,18 +110,20 @@ class TokenServiceTest {
     @Test
     void refusesRs256AndEs256WhereHs256IsExpected() throws Exception {
         RSAKey rsa = new RSAKeyGenerator(2048).generate();
-        assertInvalid(sign(JWSAlgorithm.RS256, keys.signingKey().kid(), new RSASSASigner(rsa), claims()), "algorithm RS256");
+        assertRefused(sign(JWSAlgorithm.RS256, keys.signingKey().kid(), new RSASSASigner(rsa), claims()),
+                Status.ALGORITHM_NOT_ALLOWED, "algorithm RS256");
 
         ECKey ec = new ECKeyGenerator(Curve.P_256).generate();
-        assertInvalid(sign(JWSAlgorithm.ES256, keys.signingKey().kid(), new ECDSASigner(ec), claims()), "algorithm ES256");
+        assertRefused(sign(JWSAlgorithm.ES256, keys.signingKey().kid(), new ECDSASigner(ec), claims()),
+                Status.ALGORITHM_NOT_ALLOWED, "algorithm ES256");
     }
 
     @Test
     void refusesATokenSignedWithAnotherKey() throws Exception {
         byte[] other = new byte[32];
         new SecureRandom().nextBytes(other);
-        assertInvalid(sign(JWSAlgorithm.HS256, keys.signingKey().kid(), new MACSigner(other), claims()),
-                "signature does not match");
+        assertRefused(sign(JWSAlgorithm.HS256, keys.signingKey().kid(), new MACSigner(other), claims()),
+                Status.BAD_SIGNATURE, "signature does not match");
     }
 
     @Test
@@ -129,12 +131,12 @@ class TokenServiceTest {
         String[] parts = service.issue("http://localhost:8080").split("\\.");
         String header = B64.encodeToString(("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"" + keys.signingKey().kid() + "\",\"x\":1}")
                 .getBytes(StandardCharsets.UTF_8));
-        assertInvalid(header + "." + parts[1] + "." + parts[2], "signature does not match");
+        assertRefused(header + "." + parts[1] + "." + parts[2], Status.BAD_SIGNATURE, "signature does not match");
 
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace("localhost:8080", "evil.example:443");
-        assertInvalid(parts[0] + "." + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2],
-                "signature does not match");
+        assertRefused(parts[0] + "." + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2],
+                Status.BAD_SIGNATURE, "signature does not match");
     }
 
     @Test
@@ -205,8 +207,8 @@ class TokenServiceTest {
     @Test
     void refusesAnUnknownOrMissingKid() throws Exception {
         JWSSigner signer = keys.signingKey().signer();
-        assertInvalid(sign(JWSAlgorithm.HS256, "no-such-key", signer, claims()), "unknown key id");
-        assertInvalid(sign(JWSAlgorithm.HS256, null, signer, claims()), "no key id");
+        assertRefused(sign(JWSAlgorithm.HS256, "no-such-key", signer, claims()), Status.UNKNOWN_KEY, "unknown key id");
+        assertRefused(sign(JWSAlgorithm.HS256, null, signer, claims()), Status.UNKNOWN_KEY, "no key id");
     }
 
     @Test
@@ -230,8 +232,12 @@ class TokenServiceTest {
     }
 
     private void assertInvalid(String token, String reason) {
+        assertRefused(token, Status.INVALID, reason);
+    }
+
+    private void assertRefused(String token, Status status, String reason) {
         TokenValidation validation = service.validate(token);
-        assertThat(validation.status()).as(validation.reason()).isEqualTo(Status.INVALID);
+        assertThat(validation.status()).as(validation.reason()).isEqualTo(status);
         assertThat(validation.reason()).contains(reason);
     }
 
