@@ -2,6 +2,7 @@ package dev.switchboard.adapter.socks.internal.relay;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,9 @@ import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.config.LogThrottle;
+
 /**
  * The server side of a SOCKS5 handshake (RFC 1928, RFC 1929 for passwords) on netty's codec: greeting,
  * authentication, CONNECT; then it hands the connection to two {@link Relay}s and leaves the pipeline.
@@ -47,6 +51,8 @@ final class Handshake extends ChannelInboundHandlerAdapter {
     static final String DECODER = "socks-decoder";
 
     private static final Logger LOG = LoggerFactory.getLogger(Handshake.class);
+    /** Refusals logged per client address and kind: one line every 10 s, 50 in all, the rest counted. */
+    private static final LogThrottle REFUSALS = new LogThrottle(Duration.ofSeconds(10), 4096, 50);
 
     private enum Stage {
         /** expecting a message from the current decoder */
@@ -105,7 +111,7 @@ final class Handshake extends ChannelInboundHandlerAdapter {
             } else if (stage == Stage.COMMAND && msg instanceof Socks5CommandRequest request) {
                 command(ctx, request);
             } else if (stage != Stage.CLOSED) {
-                LOG.debug("SOCKS5 client {}: unexpected {} in stage {}", tunnel.remote(), msg, stage);
+                LOG.debug("SOCKS5 client {}: unexpected {} in stage {}", tunnel.remote(), LogText.quote(msg), stage);
                 ctx.close();
             }
         } finally {
@@ -127,8 +133,8 @@ final class Handshake extends ChannelInboundHandlerAdapter {
 
     private void greeting(ChannelHandlerContext ctx, Socks5InitialRequest greeting) {
         if (greeting.decoderResult().isFailure()) {
-            LOG.info("SOCKS5 client {} sent a bad greeting ({}); closing", tunnel.remote(),
-                    greeting.decoderResult().cause().getMessage());
+            refusal("greeting", "SOCKS5 client {} sent a bad greeting ({}); closing", tunnel.remote(),
+                    LogText.quote(greeting.decoderResult().cause().getMessage()));
             stage = Stage.CLOSED;
             ctx.close();
             return;
@@ -136,7 +142,7 @@ final class Handshake extends ChannelInboundHandlerAdapter {
         boolean password = server.gate().passwordRequired();
         Socks5AuthMethod method = password ? Socks5AuthMethod.PASSWORD : Socks5AuthMethod.NO_AUTH;
         if (!greeting.authMethods().contains(method)) {
-            LOG.info("SOCKS5 client {} offered no acceptable authentication method ({}; this proxy needs {})",
+            refusal("method", "SOCKS5 client {} offered no acceptable authentication method ({}; this proxy needs {})",
                     tunnel.remote(), greeting.authMethods(), method);
             refuse(ctx, new DefaultSocks5InitialResponse(Socks5AuthMethod.UNACCEPTED));
         } else if (password) {
@@ -144,7 +150,7 @@ final class Handshake extends ChannelInboundHandlerAdapter {
             expect(ctx, Stage.AUTHENTICATION, new Socks5PasswordAuthRequestDecoder());
         } else {
             offLoop(ctx, () -> server.gate().admit(tunnel, null, null), refusal -> {
-                LOG.info("SOCKS5 client {} refused: {}", tunnel.remote(), refusal.getMessage());
+                refusal("admission", "SOCKS5 client {} refused: {}", tunnel.remote(), LogText.quote(refusal.getMessage()));
                 refuse(ctx, new DefaultSocks5InitialResponse(Socks5AuthMethod.UNACCEPTED));
             }, () -> {
                 ctx.writeAndFlush(new DefaultSocks5InitialResponse(Socks5AuthMethod.NO_AUTH));
@@ -155,14 +161,15 @@ final class Handshake extends ChannelInboundHandlerAdapter {
 
     private void authentication(ChannelHandlerContext ctx, Socks5PasswordAuthRequest request) {
         if (request.decoderResult().isFailure()) {
-            LOG.info("SOCKS5 client {} sent a bad authentication request ({}); refused", tunnel.remote(),
-                    request.decoderResult().cause().getMessage());
+            refusal("authentication", "SOCKS5 client {} sent a bad authentication request ({}); refused",
+                    tunnel.remote(), LogText.quote(request.decoderResult().cause().getMessage()));
             refuse(ctx, new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.FAILURE));
             return;
         }
         String user = request.username();
         offLoop(ctx, () -> server.gate().admit(tunnel, user, request.password()), refusal -> {
-            LOG.info("SOCKS5 authentication of {} from {} refused: {}", user, tunnel.remote(), refusal.getMessage());
+            refusal("authentication", "SOCKS5 authentication of {} from {} refused: {}", LogText.quote(user),
+                    tunnel.remote(), LogText.quote(refusal.getMessage()));
             refuse(ctx, new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.FAILURE));
         }, () -> {
             ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.SUCCESS));
@@ -176,13 +183,14 @@ final class Handshake extends ChannelInboundHandlerAdapter {
             // the codec's only word for an address type it does not know
             Socks5CommandStatus status = problem != null && problem.startsWith("unsupported address type")
                     ? Socks5CommandStatus.ADDRESS_UNSUPPORTED : Socks5CommandStatus.FAILURE;
-            LOG.info("SOCKS5 client {} sent a bad request ({}); answered {}", tunnel.remote(), problem, status);
+            refusal("command", "SOCKS5 client {} sent a bad request ({}); answered {}", tunnel.remote(),
+                    LogText.quote(problem), status);
             refuse(ctx, new DefaultSocks5CommandResponse(status, Socks5AddressType.IPv4));
             return;
         }
         if (request.type() != Socks5CommandType.CONNECT) {
-            LOG.info("SOCKS5 client {} asked for {} {}:{}; only CONNECT is supported", tunnel.remote(),
-                    request.type(), request.dstAddr(), request.dstPort());
+            refusal("command", "SOCKS5 client {} asked for {} {}:{}; only CONNECT is supported", tunnel.remote(),
+                    request.type(), LogText.quote(request.dstAddr()), request.dstPort());
             refuse(ctx, new DefaultSocks5CommandResponse(Socks5CommandStatus.COMMAND_UNSUPPORTED,
                     Socks5AddressType.IPv4));
             return;
@@ -198,9 +206,18 @@ final class Handshake extends ChannelInboundHandlerAdapter {
     }
 
     private void refused(ChannelHandlerContext ctx, Socks5CommandRequest request, Refusal refusal) {
-        LOG.info("SOCKS5 CONNECT {}:{} of {} refused, {}: {}", request.dstAddr(), request.dstPort(), tunnel.remote(),
-                refusal.status(), refusal.getMessage());
+        refusal("connect", "SOCKS5 CONNECT {}:{} of {} refused, {}: {}", LogText.quote(request.dstAddr()),
+                request.dstPort(), tunnel.remote(), refusal.status(), LogText.quote(refusal.getMessage()));
         refuse(ctx, new DefaultSocks5CommandResponse(refusal.status(), Socks5AddressType.IPv4));
+    }
+
+    /** A refusal's INFO line, unless one of its kind from this client's address was logged in the last 10 s. */
+    private void refusal(String kind, String format, Object... arguments) {
+        InetSocketAddress remote = tunnel.remote();
+        String heldBack = REFUSALS.admit((remote == null ? "?" : String.valueOf(remote.getAddress())) + " " + kind);
+        if (heldBack != null) {
+            LOG.info(format + heldBack, arguments);
+        }
     }
 
     private void connected(ChannelHandlerContext ctx, Channel outbound) {
