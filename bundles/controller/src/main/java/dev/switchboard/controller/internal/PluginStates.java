@@ -35,6 +35,7 @@ import org.osgi.service.condition.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.jsonrpc.ErrorCode;
 import dev.switchboard.api.jsonrpc.JsonRpcException;
 import dev.switchboard.api.plugin.InterfaceVersion;
@@ -196,7 +197,8 @@ public class PluginStates implements ConfigurationListener {
             }
         }
         if (value != null) {
-            LOG.warn("Unknown startmode '{}' of {}; using Activated", value, properties.get(PluginConstants.CALLSIGN));
+            LOG.warn("Unknown startmode {} of {}; using Activated", LogText.quote(value),
+                    LogText.quote(properties.get(PluginConstants.CALLSIGN)));
         }
         return StartMode.Activated;
     }

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.api.config.LogText;
 import dev.switchboard.sessions.api.ConnectionChange;
 import dev.switchboard.sessions.api.StatusChange;
 
@@ -81,7 +82,7 @@ final class PostgresEventRelay implements AutoCloseable {
 
     private void send(Object change) {
         if (!outbox.offer(change)) {
-            LOG.warn("Too many sessions events waiting to be sent to the other hosts; dropped {}", change);
+            LOG.warn("Too many sessions events waiting to be sent to the other hosts; dropped {}", LogText.quote(change));
         }
     }
 
@@ -116,7 +117,7 @@ final class PostgresEventRelay implements AutoCloseable {
             String item = item(change);
             int itemBytes = item.getBytes(StandardCharsets.UTF_8).length + 1;
             if (head.length() + 2 + itemBytes > MAX_PAYLOAD_BYTES) {
-                LOG.warn("A sessions event is too large to send to the other hosts: {}", change);
+                LOG.warn("A sessions event is too large to send to the other hosts: {}", LogText.quote(change));
                 continue;
             }
             if (bytes + itemBytes > MAX_PAYLOAD_BYTES) {
@@ -202,7 +203,8 @@ final class PostgresEventRelay implements AutoCloseable {
                 }
             }
         } catch (JsonProcessingException e) {
-            LOG.warn("Ignored a malformed sessions event from another host on {}: {}", channel, e.getOriginalMessage());
+            LOG.warn("Ignored a malformed sessions event from another host on {}: {}", channel,
+                    LogText.quote(e.getOriginalMessage()));
         }
     }
 

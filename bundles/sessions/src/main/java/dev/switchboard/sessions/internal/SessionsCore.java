@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.jsonrpc.ErrorCode;
 import dev.switchboard.api.jsonrpc.JsonRpcException;
 import dev.switchboard.sessions.api.AgentApi;
@@ -133,7 +134,7 @@ final class SessionsCore implements Sessions {
             }
         } catch (SQLException e) {
             if (againIfKeyTaken && KEY_TAKEN.equals(e.getSQLState())) {
-                LOG.debug("Another call inserted the same key first ({}); running again", e.getMessage());
+                LOG.debug("Another call inserted the same key first ({}); running again", LogText.quote(e.getMessage()));
                 return tx(work, false);
             }
             throw failure(e);
@@ -161,7 +162,7 @@ final class SessionsCore implements Sessions {
 
     static JsonRpcException failure(SQLException e) {
         if (Database.unavailable(e)) {
-            LOG.warn("Sessions database unavailable: {}", e.toString());
+            LOG.warn("Sessions database unavailable: {}", LogText.quote(e));
             return new SessionsException(Reason.DATABASE_UNAVAILABLE, "the database is not reachable; retry later");
         }
         LOG.error("Sessions database error", e);

@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.api.config.LogText;
+
 /**
  * Where the agent's proxy is: read from the order's access message at activation, and read again when
  * the agent cannot be reached there, so that a re-imported message (the agent moved) is followed.
@@ -94,11 +96,12 @@ final class AgentLocator {
                 return failed;
             }
             LOG.info("SOCKS5 client {}: switching from the agent's proxy at {} to {}: it is unreachable there ({})"
-                    + " and the order's access message names the new one", name, failed, now, why);
+                    + " and the order's access message names the new one", name, LogText.quote(failed), LogText.quote(now),
+                    LogText.quote(why));
             return now;
         } catch (RuntimeException e) {
             LOG.warn("SOCKS5 client {}: the agent's proxy at {} is unreachable ({}); keeping it, reading the order's"
-                    + " access message again failed: {}", name, failed, why, e.toString());
+                    + " access message again failed: {}", name, LogText.quote(failed), LogText.quote(why), LogText.quote(e));
             return failed;
         }
     }
