@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.switchboard.api.config.LogLines;
 import dev.switchboard.api.security.Call;
 import dev.switchboard.api.security.Decision;
 

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +25,7 @@ import dev.switchboard.adapter.socks.testing.Market;
 import dev.switchboard.adapter.socks.testing.Socks;
 import dev.switchboard.adapter.socks.testing.SocksTestBase;
 import dev.switchboard.adapter.socks.testing.Targets;
+import dev.switchboard.api.config.LogLines;
 import dev.switchboard.sessions.api.Order;
 import dev.switchboard.sessions.api.PlacedOrder;
 
@@ -233,5 +235,24 @@ class SocksAgentBadInputTest extends SocksTestBase {
             assertThat(status.connections()).isZero();
             assertThat(status.clients()).isEmpty();
         });
+    }
+
+    // ------------------------------------------------------------ the log
+
+    @Test
+    void aUserNameIsLoggedQuotedAndCutAndRepeatedRefusalsOnce() throws IOException {
+        String user = "evil\nINFO forged line" + "x".repeat(230);
+        try (LogLines log = new LogLines()) {
+            for (int i = 0; i < 20; i++) {
+                try (Socket socket = Socks.raw(port)) {
+                    socket.getOutputStream().write(Socks.greetingAndLogin(user, "nothing"));
+                    assertThat(Socks.read(socket, 5)).containsExactly(5, 2, 1, AUTH_FAILURE);
+                }
+            }
+            List<String> lines = log.containing("forged line");
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0)).contains("\"evil\\nINFO forged line").contains("...(" + user.length() + " chars)")
+                    .hasSizeLessThan(800);
+        }
     }
 }

@@ -2,7 +2,6 @@ package dev.switchboard.adapter.socks.internal.relay;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import dev.switchboard.api.config.LogText;
-import dev.switchboard.api.config.LogThrottle;
 
 /**
  * The server side of a SOCKS5 handshake (RFC 1928, RFC 1929 for passwords) on netty's codec: greeting,
@@ -51,8 +49,6 @@ final class Handshake extends ChannelInboundHandlerAdapter {
     static final String DECODER = "socks-decoder";
 
     private static final Logger LOG = LoggerFactory.getLogger(Handshake.class);
-    /** Refusals logged per client address and kind: one line every 10 s, 50 in all, the rest counted. */
-    private static final LogThrottle REFUSALS = new LogThrottle(Duration.ofSeconds(10), 4096, 50);
 
     private enum Stage {
         /** expecting a message from the current decoder */
@@ -214,7 +210,7 @@ final class Handshake extends ChannelInboundHandlerAdapter {
     /** A refusal's INFO line, unless one of its kind from this client's address was logged in the last 10 s. */
     private void refusal(String kind, String format, Object... arguments) {
         InetSocketAddress remote = tunnel.remote();
-        String heldBack = REFUSALS.admit((remote == null ? "?" : String.valueOf(remote.getAddress())) + " " + kind);
+        String heldBack = server.refusals().admit((remote == null ? "?" : String.valueOf(remote.getAddress())) + " " + kind);
         if (heldBack != null) {
             LOG.info(format + heldBack, arguments);
         }

@@ -1,6 +1,7 @@
 package dev.switchboard.adapter.socks.internal.relay;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import dev.switchboard.api.config.LogThrottle;
+
 /**
  * A SOCKS5 front end: accepts clients, lets them through its {@link Gate}, opens their CONNECTs with
  * its {@link Dialer} and relays their bytes, metered by its {@link UsageMeter}.
@@ -43,6 +46,8 @@ public final class SocksServer {
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** Refusals logged per client address and kind: one line every 10 s, 50 in all, the rest counted. */
+    private final LogThrottle refusals = new LogThrottle(Duration.ofSeconds(10), 4096, 50);
     private Channel listener;
 
     private SocksServer(String name, Gate gate, Dialer dialer, UsageMeter meter, long handshakeTimeoutMillis) {
@@ -150,6 +155,10 @@ public final class SocksServer {
 
     long handshakeTimeoutMillis() {
         return handshakeTimeoutMillis;
+    }
+
+    LogThrottle refusals() {
+        return refusals;
     }
 
     /**
