@@ -63,10 +63,12 @@ public class RequestLogIT {
 
     @Test
     public void repeatedRefusalsOfOneClientAreHeldBack() throws Exception {
+        long start = System.nanoTime();
         String refused = curl("127.0.0.5", 200, request("DeviceInfo.1.systeminfo"));
+        long tenSecondPeriods = Duration.ofNanos(System.nanoTime() - start).toSeconds() / 10 + 1;
         assertEquals("every call answered 401", "401\n".repeat(200).trim(), refused);
         List<String> lines = awaitLines("from 127.0.0.5:", 1);
-        assertTrue("one line every 10 s: " + lines, lines.size() <= 3);
+        assertTrue("one line every 10 s: " + lines, lines.size() <= tenSecondPeriods + 1);
         assertTrue(lines.get(0), lines.get(0).contains("\"DeviceInfo.1.systeminfo\"") && lines.get(0).contains("-32604"));
     }
 
