@@ -24,9 +24,13 @@ import java.util.TreeSet;
  */
 public final class Settings {
 
-    /** Properties the framework, Config Admin, FileInstall and the Controller add to any configuration. */
+    /**
+     * Properties the framework, Config Admin, FileInstall, Karaf's features and the Controller add to any
+     * configuration.
+     */
     private static final Set<String> FRAMEWORK_KEYS = Set.of("service.pid", "service.factoryPid",
             "service.bundleLocation", "component.name", "component.id", "felix.fileinstall.filename",
+            "org.apache.karaf.features.configKey",
             "osgi.ds.satisfying.condition.target", "webconsole.configurationFactory.nameHint", "callsign",
             "startmode");
 

@@ -80,7 +80,8 @@ class SettingsTest {
     @Test
     void unknownKeysAreTheOnesNeitherTheConfigNorTheFrameworkDeclares() {
         Settings settings = new Settings("p", Map.of("enforce", "true", "enforec", "false", "my.key", "x",
-                "service.pid", "p~a", "callsign", "A", ".hidden", "x", "officer.target", "(x=y)"));
+                "service.pid", "p~a", "callsign", "A", ".hidden", "x", "officer.target", "(x=y)",
+                "org.apache.karaf.features.configKey", "p-a"));
 
         assertThat(settings.unknownKeys(Config.class)).containsExactly("enforec");
         assertThat(settings.unknownKeyWarnings(Config.class))

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.files.SecureFiles;
 
 /**
  * Token ids ({@code jti}) that must no longer be accepted, each kept until the token it names
@@ -73,7 +74,15 @@ final class RevocationList {
         }
         revoked.merge(jti, until, (a, b) -> a.isAfter(b) ? a : b);
         dropExpired();
-        store();
+        try {
+            store();
+        } catch (IOException e) {
+            // refused from now on all the same: failing closed until the restart that forgets it
+            LOG.error("Token {} is revoked until the host stops only: {} cannot be written ({})", LogText.quote(jti),
+                    file, e.toString());
+            throw new IOException("token " + jti + " is revoked until the host stops only: " + file
+                    + " cannot be written: " + e, e);
+        }
         LOG.info("Revoked token {}", LogText.quote(jti));
     }
 

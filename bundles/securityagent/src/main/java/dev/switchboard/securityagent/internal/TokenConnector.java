@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.files.SecureFiles;
 
 /**
  * The local socket where applications on this machine ask for tokens, as Thunder's

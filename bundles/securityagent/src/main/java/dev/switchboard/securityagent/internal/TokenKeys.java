@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.api.files.SecureFiles;
+
 /**
  * The HMAC keys tokens are signed with, kept in an owner-only JSON file so tokens survive
  * restarts. One key signs; after {@link #rotate()} the previous ones keep validating until every
@@ -99,8 +101,17 @@ final class TokenKeys {
         for (TokenKey key : keys.values()) {
             next.add(key.signs() ? key.retire(now.plus(tokenLifetime)) : key);
         }
+        Map<String, TokenKey> previous = keys;
         install(next);
-        store();
+        try {
+            store();
+        } catch (IOException e) {
+            // a key that would not survive a restart signs nothing: its tokens would all fail after one
+            install(List.copyOf(previous.values()));
+            LOG.error("The token key was not rotated: {} cannot be written ({}); {} still signs", file, e.toString(),
+                    signing.kid());
+            throw new IOException("the token key was not rotated: " + file + " cannot be written: " + e, e);
+        }
         LOG.info("Rotated the token key: {} signs now", fresh.kid());
         return fresh.kid();
     }

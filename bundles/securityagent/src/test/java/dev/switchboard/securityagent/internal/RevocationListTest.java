@@ -1,7 +1,9 @@
 package dev.switchboard.securityagent.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,6 +36,17 @@ class RevocationListTest {
         assertThat(list().isRevoked("jti-2")).isFalse();
         assertThat(Files.getPosixFilePermissions(dir.resolve("state/revoked.json")))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void aRevocationThatCannotBeWrittenIsAnErrorAndTheTokenIsRefusedAllTheSame() throws Exception {
+        RevocationList list = list();
+        assertThat(dir.resolve("state")).doesNotExist();
+        Files.writeString(dir.resolve("state"), "not a folder");
+
+        assertThatThrownBy(() -> list.revoke("jti-1", clock.instant().plus(Duration.ofHours(1))))
+                .isInstanceOf(IOException.class).hasMessageContaining("revoked until the host stops only");
+        assertThat(list.isRevoked("jti-1")).isTrue();
     }
 
     @Test

@@ -56,6 +56,21 @@ class TokenKeysTest {
     }
 
     @Test
+    void aRotationThatCannotBeWrittenIsAnErrorAndTheOldKeyKeepsSigning() throws Exception {
+        Path file = dir.resolve("state/keys.json");
+        TokenKeys keys = keys(file);
+        String signing = keys.signingKey().kid();
+        // the folder is gone and a file took its name: nothing can be written there
+        Files.delete(file);
+        Files.delete(file.getParent());
+        Files.writeString(file.getParent(), "not a folder");
+
+        assertThatThrownBy(keys::rotate).isInstanceOf(IOException.class).hasMessageContaining("not rotated");
+        assertThat(keys.signingKey().kid()).isEqualTo(signing);
+        assertThat(keys.kids()).containsExactly(signing);
+    }
+
+    @Test
     void keysSurviveARestart() throws Exception {
         Path file = dir.resolve("keys.json");
         TokenKeys first = keys(file);

@@ -1,4 +1,4 @@
-package dev.switchboard.securityagent.internal;
+package dev.switchboard.api.files;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -14,17 +14,21 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.UUID;
 
-/** Files and folders only their owner may read: keys, revocations and the token socket. */
-final class SecureFiles {
+/**
+ * Files and folders only their owner may read or write: keys, revocations, the token socket, the
+ * embedded database. Permissions are set explicitly, whatever the process's umask; on a file system
+ * without POSIX permissions the files are created as the platform creates them.
+ */
+public final class SecureFiles {
 
-    static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
-    static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    public static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
 
     private SecureFiles() {
     }
 
     /** Creates the missing folders of {@code dir}, each rwx------; existing folders are left as they are. */
-    static void createPrivateDirectories(Path dir) throws IOException {
+    public static void createPrivateDirectories(Path dir) throws IOException {
         Path absolute = dir.toAbsolutePath();
         if (Files.isDirectory(absolute)) {
             return;
@@ -53,7 +57,7 @@ final class SecureFiles {
      * which is then moved over the old one, so the secret is never readable by others and a
      * crash leaves either the old or the new content.
      */
-    static void writePrivate(Path file, byte[] content) throws IOException {
+    public static void writePrivate(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         createPrivateDirectories(dir);
         Path temp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -80,16 +84,29 @@ final class SecureFiles {
      *
      * @return whether the file had allowed more than that
      */
-    static boolean restrictToOwner(Path file) throws IOException {
-        if (!isPosix(file.toAbsolutePath().getParent())) {
+    public static boolean restrictToOwner(Path file) throws IOException {
+        return restrict(file, OWNER_FILE);
+    }
+
+    /**
+     * Sets rwx------ on an existing folder.
+     *
+     * @return whether the folder had allowed more than that
+     */
+    public static boolean restrictFolderToOwner(Path dir) throws IOException {
+        return restrict(dir, OWNER_DIR);
+    }
+
+    private static boolean restrict(Path path, Set<PosixFilePermission> owner) throws IOException {
+        if (!isPosix(path)) {
             return false;
         }
-        Set<PosixFilePermission> before = Files.getPosixFilePermissions(file);
-        if (before.equals(OWNER_FILE)) {
+        Set<PosixFilePermission> before = Files.getPosixFilePermissions(path);
+        if (before.equals(owner)) {
             return false;
         }
-        Files.setPosixFilePermissions(file, OWNER_FILE);
-        return before.stream().anyMatch(p -> !OWNER_FILE.contains(p));
+        Files.setPosixFilePermissions(path, owner);
+        return before.stream().anyMatch(p -> !owner.contains(p));
     }
 
     private static boolean isPosix(Path existing) {
