@@ -18,7 +18,7 @@ public final class SessionsHarness implements AutoCloseable {
     /** PBKDF2 iterations of client passwords in production. */
     public static final int PASSWORD_ITERATIONS = Secrets.ITERATIONS;
     /** The least number of iterations the plugin's configuration allows. */
-    public static final int MIN_PASSWORD_ITERATIONS = 10_000;
+    public static final int MIN_PASSWORD_ITERATIONS = Integer.parseInt(SessionsSettings.MIN_PASSWORD_ITERATIONS);
 
     private final Database database;
 

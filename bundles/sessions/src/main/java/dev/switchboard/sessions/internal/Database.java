@@ -1,5 +1,6 @@
 package dev.switchboard.sessions.internal;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -48,6 +49,8 @@ final class Database implements AutoCloseable {
     private final Object[] stripes = Stream.generate(Object::new).limit(64).toArray();
     private final ReentrantReadWriteLock passes = new ReentrantReadWriteLock();
     private volatile boolean migrated;
+    /** The embedded database's file, watched for removal; null for any other database. */
+    private volatile DatabaseFile file;
 
     private Database(HikariDataSource pool, boolean postgres) {
         this.pool = pool;
@@ -56,7 +59,25 @@ final class Database implements AutoCloseable {
 
     /** The default H2 file database, {@code sessions} in the folder {@code dir}. */
     static String defaultUrl(Path dir) {
-        return "jdbc:h2:file:" + dir.resolve("sessions").toAbsolutePath() + H2_OPTIONS;
+        return "jdbc:h2:file:" + dir.resolve(DatabaseFile.NAME).toAbsolutePath() + H2_OPTIONS;
+    }
+
+    /**
+     * Opens the embedded H2 database in {@code dir}: the folder is made owner-only before H2 creates its
+     * files, which are made owner-only after, and from then on every use checks that the file is still there.
+     */
+    static Database openFile(Path dir, String user, String password, int poolSize, long connectionTimeoutMs)
+            throws SQLException, IOException {
+        DatabaseFile file = DatabaseFile.prepare(dir);
+        Database database = open(file.url(), user, password, poolSize, connectionTimeoutMs);
+        try {
+            file.opened();
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        database.file = file;
+        return database;
     }
 
     /**
@@ -177,6 +198,7 @@ final class Database implements AutoCloseable {
     }
 
     Connection connection() throws SQLException {
+        checkFile();
         if (!migrated) {
             migrate();
         }
@@ -190,6 +212,23 @@ final class Database implements AutoCloseable {
 
     boolean postgres() {
         return postgres;
+    }
+
+    /**
+     * Throws {@link DatabaseFile.Removed} when the embedded database's file was removed while the host runs:
+     * called before a call uses the database and before it acknowledges what it wrote.
+     */
+    void checkFile() throws SQLException {
+        DatabaseFile watched = file;
+        if (watched != null) {
+            watched.check();
+        }
+    }
+
+    /** Whether the embedded database's file was found removed (every call is refused then). */
+    boolean fileRemoved() {
+        DatabaseFile watched = file;
+        return watched != null && watched.removed();
     }
 
     /**

@@ -124,6 +124,8 @@ final class SessionsCore implements Sessions {
             try {
                 result = work.run(c, after);
                 c.commit();
+                // what went into a removed file is not acknowledged
+                db.checkFile();
             } catch (SQLException | RuntimeException e) {
                 try {
                     c.rollback();
@@ -161,6 +163,11 @@ final class SessionsCore implements Sessions {
     }
 
     static JsonRpcException failure(SQLException e) {
+        if (e instanceof DatabaseFile.Removed) {
+            // said once, by the check that found it
+            return new SessionsException(Reason.DATABASE_UNAVAILABLE,
+                    "the database's files were removed while the host runs; Sessions must be restarted");
+        }
         if (Database.unavailable(e)) {
             LOG.warn("Sessions database unavailable: {}", LogText.quote(e));
             return new SessionsException(Reason.DATABASE_UNAVAILABLE, "the database is not reachable; retry later");

@@ -1,8 +1,14 @@
 package dev.switchboard.sessions.internal;
 
+import static dev.switchboard.sessions.internal.RpcParams.bad;
+import static dev.switchboard.sessions.internal.RpcParams.integer;
+import static dev.switchboard.sessions.internal.RpcParams.need;
+import static dev.switchboard.sessions.internal.RpcParams.stringMap;
+import static dev.switchboard.sessions.internal.RpcParams.usage;
+
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,10 +31,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.plugin.EventSink;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.sessions.api.AgentApi;
@@ -48,7 +54,6 @@ import dev.switchboard.sessions.api.SessionsException.Reason;
 import dev.switchboard.sessions.api.SessionsListener;
 import dev.switchboard.sessions.api.Template;
 import dev.switchboard.sessions.api.TemplateKind;
-import dev.switchboard.sessions.api.UsageReport;
 
 /** The Sessions plugin: the {@link Sessions} OSGi service and its JSON-RPC face, over one core. */
 @Component(service = {Plugin.class, Sessions.class}, configurationPid = "dev.switchboard.sessions",
@@ -56,6 +61,7 @@ import dev.switchboard.sessions.api.UsageReport;
 @Designate(ocd = SessionsPlugin.Config.class, factory = true)
 public class SessionsPlugin implements Plugin, JSessions, Sessions {
 
+    /** The metatype; {@link SessionsSettings} reads the properties with the same defaults and ranges. */
     @ObjectClassDefinition(name = "Switchboard Sessions plugin")
     public @interface Config {
         String callsign() default "Sessions";
@@ -63,37 +69,52 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
         String startmode() default "Activated";
 
         @AttributeDefinition(description = "JDBC URL (jdbc:h2:... or jdbc:postgresql:...); empty = the H2 file"
-                + " database in dataDir")
+                + " database in dataDir. Any other URL is refused, and so is the plugin", required = false)
         String jdbcUrl() default "";
 
-        @AttributeDefinition(description = "Folder of the H2 file database when jdbcUrl is empty; a relative path is"
-                + " relative to ${switchboard.home} (Karaf's feature sets ${karaf.data}/sessions)")
-        String dataDir() default "data/sessions";
+        @AttributeDefinition(description = "Folder of the H2 file database when jdbcUrl is empty, created owner-only;"
+                + " a relative path is relative to ${switchboard.home} (Karaf's feature sets ${karaf.data}/sessions)")
+        String dataDir() default SessionsSettings.DATA_DIR;
 
+        @AttributeDefinition(required = false)
         String user() default "";
 
-        @AttributeDefinition(type = AttributeType.PASSWORD)
+        @AttributeDefinition(type = AttributeType.PASSWORD, required = false)
         String password() default "";
 
-        @AttributeDefinition(description = "Most pooled database connections", min = "1")
-        int poolSize() default 8;
+        @AttributeDefinition(description = "Most pooled database connections", min = SessionsSettings.MIN_POOL_SIZE,
+                max = SessionsSettings.MAX_POOL_SIZE)
+        int poolSize() default SessionsSettings.POOL_SIZE;
 
-        @AttributeDefinition(description = "How long a call waits for a database connection, in milliseconds")
-        long connectionTimeoutMs() default 5000;
+        @AttributeDefinition(description = "How long a call waits for a database connection, in milliseconds",
+                min = SessionsSettings.MIN_CONNECTION_TIMEOUT_MS, max = SessionsSettings.MAX_CONNECTION_TIMEOUT_MS)
+        long connectionTimeoutMs() default SessionsSettings.CONNECTION_TIMEOUT_MS;
 
-        @AttributeDefinition(description = "Seconds between two passes of the billing monitor; 0 = off", min = "0")
-        long billingPeriodSeconds() default 5;
+        @AttributeDefinition(description = "Seconds between two passes of the billing monitor; 0 = off",
+                min = SessionsSettings.MIN_BILLING_PERIOD_SECONDS, max = SessionsSettings.MAX_BILLING_PERIOD_SECONDS)
+        long billingPeriodSeconds() default SessionsSettings.BILLING_PERIOD_SECONDS;
 
         @AttributeDefinition(description = "Seconds without a usage report after which the billing monitor closes"
-                + " an agent session, whose adapter is then taken to be gone; 0 = never", min = "0")
-        long staleSessionSeconds() default STALE_SESSION_SECONDS;
+                + " an agent session, whose adapter is then taken to be gone; 0 = never",
+                min = SessionsSettings.MIN_STALE_SESSION_SECONDS, max = SessionsSettings.MAX_STALE_SESSION_SECONDS)
+        long staleSessionSeconds() default SessionsSettings.STALE_SESSION_SECONDS;
 
-        @AttributeDefinition(description = "PBKDF2 iterations for new client passwords", min = "10000")
+        @AttributeDefinition(description = "PBKDF2 iterations for new client passwords",
+                min = SessionsSettings.MIN_PASSWORD_ITERATIONS, max = SessionsSettings.MAX_PASSWORD_ITERATIONS)
         int passwordIterations() default Secrets.ITERATIONS;
     }
 
+    /** An activation refused for a reason already logged in one line: no stack trace to add to it. */
+    static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     static final String HOME_PROPERTY = "switchboard.home";
-    static final long STALE_SESSION_SECONDS = 900;
+    static final String PID = "dev.switchboard.sessions";
     private static final Logger LOG = LoggerFactory.getLogger(SessionsPlugin.class);
 
     private final Events events = new Events();
@@ -110,17 +131,30 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
     SessionsPlugin(Database database, int iterations, java.util.function.LongSupplier clock) {
         this.database = database;
         this.core = new SessionsCore(database, mapper, new Secrets(iterations), clock, events,
-                new Throttle(clock, 3, 1000, 60_000), STALE_SESSION_SECONDS * 1000);
+                new Throttle(clock, 3, 1000, 60_000), SessionsSettings.STALE_SESSION_SECONDS * 1000);
     }
 
     @Activate
-    void activate(BundleContext context, Config config) throws SQLException {
-        String url = config.jdbcUrl() == null || config.jdbcUrl().isBlank()
-                ? Database.defaultUrl(dataDir(context.getProperty(HOME_PROPERTY), config.dataDir()))
-                : config.jdbcUrl().trim();
-        database = Database.open(url, config.user(), config.password(), Math.max(1, config.poolSize()),
-                config.connectionTimeoutMs());
-        core = new SessionsCore(database, mapper, new Secrets(Math.max(10_000, config.passwordIterations())),
+    void activate(BundleContext context, Map<String, Object> properties) throws SQLException, IOException {
+        Settings settings = new Settings(String.valueOf(properties.getOrDefault("service.pid", PID)), properties);
+        SessionsSettings config = SessionsSettings.read(settings, properties);
+        settings.rejections().forEach(LOG::error);
+        settings.unknownKeyWarnings(Config.class).forEach(LOG::warn);
+        if (config.jdbcUrl() == null) {
+            throw new Refused("Sessions " + config.callsign() + " has no database it may use: see the line above");
+        }
+        String url;
+        if (config.embedded()) {
+            Path dir = dataDir(context.getProperty(HOME_PROPERTY), config.dataDir());
+            database = Database.openFile(dir, config.user(), config.password(), config.poolSize(),
+                    config.connectionTimeoutMs());
+            url = Database.defaultUrl(dir);
+        } else {
+            database = Database.open(config.jdbcUrl(), config.user(), config.password(), config.poolSize(),
+                    config.connectionTimeoutMs());
+            url = config.loggableUrl();
+        }
+        core = new SessionsCore(database, mapper, new Secrets(config.passwordIterations()),
                 System::currentTimeMillis, events, new Throttle(System::currentTimeMillis, 3, 1000, 60_000),
                 config.staleSessionSeconds() * 1000);
         shareEventsWithOtherHosts();
@@ -133,7 +167,7 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
             monitor.scheduleWithFixedDelay(this::billingPass, config.billingPeriodSeconds(),
                     config.billingPeriodSeconds(), TimeUnit.SECONDS);
         }
-        LOG.info("Sessions {} activated on {}", config.callsign(), url.replaceAll("password=[^;&]*", "password=***"));
+        LOG.info("Sessions {} activated on {}", config.callsign(), url);
     }
 
     @Deactivate
@@ -165,7 +199,9 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
                 LOG.info("Billing pass changed {} orders in {} ms", changed, (System.nanoTime() - start) / 1_000_000);
             }
         } catch (RuntimeException e) {
-            LOG.warn("Billing pass failed: {}", e.toString());
+            if (!database.fileRemoved()) {
+                LOG.warn("Billing pass failed: {}", e.toString());
+            }
         }
     }
 
@@ -175,7 +211,7 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
 
     /** The H2 database's folder: {@code dataDir}, against the home when relative; blank is the default. */
     static Path dataDir(String home, String dataDir) {
-        return home(home).resolve(dataDir == null || dataDir.isBlank() ? "data/sessions" : dataDir.trim());
+        return home(home).resolve(dataDir == null || dataDir.isBlank() ? SessionsSettings.DATA_DIR : dataDir.trim());
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -197,58 +233,6 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
     }
 
     // ---------------------------------------------------------------- JSON-RPC face
-
-    private static SessionsException bad(String detail) {
-        return new SessionsException(Reason.INVALID_PARAMETERS, detail);
-    }
-
-    private static <T> T need(T params) {
-        if (params == null) {
-            throw bad("params are required");
-        }
-        return params;
-    }
-
-    /** A JSON integer that fits a long; absent is {@code absent}. */
-    static long integer(JsonNode node, String name, Long absent) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            if (absent == null) {
-                throw bad(name + " is required");
-            }
-            return absent;
-        }
-        if (!node.isIntegralNumber()) {
-            throw bad(name + " must be a JSON integer");
-        }
-        if (!node.canConvertToLong()) {
-            throw bad(name + " is too large");
-        }
-        return node.longValue();
-    }
-
-    static Map<String, String> stringMap(JsonNode node) {
-        if (node == null || !node.isObject()) {
-            throw bad("config must be an object of strings");
-        }
-        Map<String, String> map = new LinkedHashMap<>();
-        var fields = node.fields();
-        while (fields.hasNext()) {
-            var field = fields.next();
-            if (!field.getValue().isTextual()) {
-                throw bad("config." + field.getKey() + " must be a string");
-            }
-            map.put(field.getKey(), field.getValue().textValue());
-        }
-        return map;
-    }
-
-    private static UsageReport usage(JsonNode up, JsonNode down, boolean optional) {
-        boolean absent = (up == null || up.isNull()) && (down == null || down.isNull());
-        if (optional && absent) {
-            return null;
-        }
-        return new UsageReport(integer(up, "bytesUp", null), integer(down, "bytesDown", null));
-    }
 
     @Override
     public Template registerTemplate(TemplateParams params) {

@@ -559,7 +559,7 @@ abstract class SessionsContract {
         clock.advanceSeconds(600);
         f.agent().updateSession(key, "alive", new UsageReport(5, 5));
         sessions.terminate(a.order().id());
-        clock.advanceSeconds(SessionsPlugin.STALE_SESSION_SECONDS - 601);
+        clock.advanceSeconds(SessionsSettings.STALE_SESSION_SECONDS - 601);
         sessions.runBilling();
         assertThat(sessions.sessions(a.order().id())).allSatisfy(s -> assertThat(s.stopped()).isZero());
 
