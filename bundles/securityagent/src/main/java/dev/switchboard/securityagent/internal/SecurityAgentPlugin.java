@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.api.security.Call;
 import dev.switchboard.api.security.Decision;
@@ -35,6 +37,7 @@ import dev.switchboard.api.security.SecurityOfficer;
 @Designate(ocd = SecurityAgentPlugin.Config.class, factory = true)
 public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOfficer, TokenAuthority {
 
+    /** The metatype; {@link AgentSettings} reads the properties with the same defaults and ranges. */
     @ObjectClassDefinition(name = "Switchboard SecurityAgent plugin")
     public @interface Config {
         String callsign() default "SecurityAgent";
@@ -42,31 +45,35 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
         String startmode() default "Activated";
 
         @AttributeDefinition(description = "ACL file; relative paths resolve against switchboard.home")
-        String acl() default "etc/acl.json";
+        String acl() default AgentSettings.ACL;
 
         @AttributeDefinition(description = "Folder of extra ACL files (*.json, merged in name order)")
-        String dac() default "etc/acl.d";
+        String dac() default AgentSettings.DAC;
 
         @AttributeDefinition(description = "Unix domain socket where local applications ask for tokens")
-        String connector() default "data/securityagent/token.sock";
+        String connector() default AgentSettings.CONNECTOR;
 
         @AttributeDefinition(description = "Owner-only file holding the token signing keys")
-        String keyFile() default "data/securityagent/keys.json";
+        String keyFile() default AgentSettings.KEY_FILE;
 
         @AttributeDefinition(description = "Owner-only file holding the revoked token ids")
-        String revocationFile() default "data/securityagent/revoked.json";
+        String revocationFile() default AgentSettings.REVOCATION_FILE;
 
-        @AttributeDefinition(description = "How long an issued token is valid, in seconds", min = "1")
-        long tokenLifetimeSeconds() default 86400;
+        @AttributeDefinition(description = "How long an issued token is valid, in seconds",
+                min = AgentSettings.MIN_TOKEN_LIFETIME_SECONDS, max = AgentSettings.MAX_TOKEN_LIFETIME_SECONDS)
+        long tokenLifetimeSeconds() default AgentSettings.TOKEN_LIFETIME_SECONDS;
 
-        @AttributeDefinition(description = "Accept tokens without an exp claim, as Thunder issues them")
+        @AttributeDefinition(description = "Accept tokens without an exp claim, as Thunder issues them; only"
+                + " true turns it on")
         boolean acceptTokensWithoutExpiry() default false;
 
-        @AttributeDefinition(description = "Longer tokens are refused unread", min = "256")
-        int maxTokenBytes() default 4096;
+        @AttributeDefinition(description = "Longer tokens are refused unread", min = AgentSettings.MIN_TOKEN_BYTES,
+                max = AgentSettings.MAX_TOKEN_BYTES)
+        int maxTokenBytes() default AgentSettings.TOKEN_BYTES;
     }
 
     static final String HOME_PROPERTY = "switchboard.home";
+    static final String PID = "dev.switchboard.securityagent";
     private static final Logger LOG = LoggerFactory.getLogger(SecurityAgentPlugin.class);
     private static final int MAX_PAYLOAD_BYTES = 4096;
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(5);
@@ -80,11 +87,16 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
     private Officer officer;
     private TokenConnector connector;
     private ScheduledExecutorService scheduler;
+    private volatile boolean housekeepingFails;
 
     @Activate
-    void activate(BundleContext context, Config config) throws IOException {
+    void activate(BundleContext context, Map<String, Object> properties) throws IOException {
+        Settings settings = new Settings(String.valueOf(properties.getOrDefault("service.pid", PID)), properties);
+        AgentSettings config = AgentSettings.read(settings);
+        settings.rejections().forEach(LOG::error);
+        settings.unknownKeyWarnings(Config.class).forEach(LOG::warn);
         Path home = home(context.getProperty(HOME_PROPERTY));
-        Duration lifetime = Duration.ofSeconds(Math.max(1, config.tokenLifetimeSeconds()));
+        Duration lifetime = Duration.ofSeconds(config.tokenLifetimeSeconds());
         Clock clock = Clock.systemUTC();
 
         keys = new TokenKeys(home.resolve(config.keyFile()), lifetime, clock, new SecureRandom());
@@ -161,12 +173,20 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
         return (property == null || property.isBlank() ? Path.of("") : Path.of(property)).toAbsolutePath();
     }
 
+    /** Drops expired keys and revocations; a failure to write them is logged once, not every minute. */
     private void housekeeping() {
         try {
             keys.dropExpired();
             revocations.purge();
+            if (housekeepingFails) {
+                housekeepingFails = false;
+                LOG.info("SecurityAgent writes its key and revocation files again");
+            }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("SecurityAgent housekeeping failed: {}", e.toString());
+            if (!housekeepingFails) {
+                housekeepingFails = true;
+                LOG.error("SecurityAgent cannot write its key or revocation file: {}", e.toString());
+            }
         }
     }
 }
