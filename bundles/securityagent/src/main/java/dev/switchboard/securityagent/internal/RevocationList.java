@@ -93,6 +93,20 @@ final class RevocationList {
         }
     }
 
+    /**
+     * Writes the revocations in force again when their file was removed while the host runs, so that they
+     * still hold after a restart.
+     *
+     * @return whether the file was missing although there are revocations
+     */
+    synchronized boolean restoreIfRemoved() throws IOException {
+        if (revoked.isEmpty() || Files.exists(file)) {
+            return false;
+        }
+        store();
+        return true;
+    }
+
     int size() {
         return revoked.size();
     }

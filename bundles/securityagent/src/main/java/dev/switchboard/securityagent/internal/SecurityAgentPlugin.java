@@ -173,11 +173,18 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
         return (property == null || property.isBlank() ? Path.of("") : Path.of(property)).toAbsolutePath();
     }
 
-    /** Drops expired keys and revocations; a failure to write them is logged once, not every minute. */
+    /**
+     * Drops expired keys and revocations, and writes their files again if they were removed; a failure to
+     * write them is logged once, not every minute.
+     */
     private void housekeeping() {
         try {
             keys.dropExpired();
             revocations.purge();
+            if (keys.restoreIfRemoved() | revocations.restoreIfRemoved()) {
+                LOG.error("SecurityAgent: its key or revocation file was removed while the host runs; both are"
+                        + " written again from what is in force");
+            }
             if (housekeepingFails) {
                 housekeepingFails = false;
                 LOG.info("SecurityAgent writes its key and revocation files again");

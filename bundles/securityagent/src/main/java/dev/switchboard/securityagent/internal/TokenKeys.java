@@ -133,6 +133,20 @@ final class TokenKeys {
         return dropped;
     }
 
+    /**
+     * Writes the keys in force again when their file was removed while the host runs (its data folder deleted,
+     * say), so that the tokens they signed still validate after a restart.
+     *
+     * @return whether the file was missing
+     */
+    synchronized boolean restoreIfRemoved() throws IOException {
+        if (Files.exists(file)) {
+            return false;
+        }
+        store();
+        return true;
+    }
+
     List<String> kids() {
         return List.copyOf(keys.keySet());
     }

@@ -50,6 +50,18 @@ class RevocationListTest {
     }
 
     @Test
+    void aRevocationFileRemovedWhileRunningIsWrittenAgain() throws Exception {
+        RevocationList list = list();
+        assertThat(list.restoreIfRemoved()).as("nothing revoked, nothing to write").isFalse();
+        list.revoke("jti-1", clock.instant().plus(Duration.ofHours(1)));
+        Files.delete(dir.resolve("state/revoked.json"));
+
+        assertThat(list.restoreIfRemoved()).isTrue();
+        assertThat(list().isRevoked("jti-1")).isTrue();
+        assertThat(list.restoreIfRemoved()).isFalse();
+    }
+
+    @Test
     void entriesAreDroppedAfterTheirTokensExpired() throws Exception {
         RevocationList list = list();
         list.revoke("short", clock.instant().plus(Duration.ofMinutes(1)));

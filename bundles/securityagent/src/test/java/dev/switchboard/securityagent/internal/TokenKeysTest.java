@@ -71,6 +71,20 @@ class TokenKeysTest {
     }
 
     @Test
+    void aKeyFileRemovedWhileRunningIsWrittenAgainWithTheKeysInForce() throws Exception {
+        Path file = dir.resolve("data/securityagent/keys.json");
+        TokenKeys keys = keys(file);
+        String signing = keys.signingKey().kid();
+        assertThat(keys.restoreIfRemoved()).isFalse();
+        Files.delete(file);
+        Files.delete(file.getParent());
+
+        assertThat(keys.restoreIfRemoved()).isTrue();
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(keys(file).signingKey().kid()).isEqualTo(signing);
+    }
+
+    @Test
     void keysSurviveARestart() throws Exception {
         Path file = dir.resolve("keys.json");
         TokenKeys first = keys(file);
