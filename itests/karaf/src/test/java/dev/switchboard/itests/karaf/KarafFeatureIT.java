@@ -36,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,8 +219,11 @@ public class KarafFeatureIT {
         String order = placeOrder(token);
         String orders = call(token, "Sessions.1.orders", "{\"status\":\"activating\"}");
         assertTrue(orders, orders.contains("\"id\":\"" + order + "\""));
-        assertTrue("the H2 database is under ${karaf.data}/sessions",
-                Files.exists(Path.of(System.getProperty("karaf.data"), "sessions", "sessions.mv.db")));
+        Path database = Path.of(System.getProperty("karaf.data"), "sessions", "sessions.mv.db");
+        assertTrue("the H2 database is under ${karaf.data}/sessions", Files.exists(database));
+        // Karaf runs with the usual umask: the plugin makes its folder and files owner-only itself
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(database.getParent())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(database)));
 
         List<String> sessions = HealthChecks.run(context, "sessions");
         assertEquals(1, sessions.size());
