@@ -17,7 +17,8 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * Targets a proxy connects to: an HTTP server with a file of known size and an endless slow stream,
- * a TCP echo server and a slow sink, all on every local address (IPv4 and IPv6).
+ * a TCP echo server, a slow sink and a flood (endless bytes as fast as the reader takes them), all on
+ * every local address (IPv4 and IPv6).
  */
 public final class Targets implements AutoCloseable {
 
@@ -28,6 +29,7 @@ public final class Targets implements AutoCloseable {
     private final HttpServer http;
     private final ServerSocket echo;
     private final ServerSocket sink;
+    private final ServerSocket flood;
     private final AtomicLong sunk = new AtomicLong();
     private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "test-target");
@@ -63,6 +65,7 @@ public final class Targets implements AutoCloseable {
         echo = serve(Targets::echo, 0);
         // a small window: what a client sends piles up in the proxy, not in the kernel
         sink = serve(this::sink, 16_384);
+        flood = serve(Targets::flood, 0);
     }
 
     private ServerSocket serve(Consumer<Socket> handler, int receiveBuffer) throws IOException {
@@ -98,6 +101,19 @@ public final class Targets implements AutoCloseable {
         }
     }
 
+    /** Writes until the reader goes away. */
+    private static void flood(Socket socket) {
+        byte[] chunk = new byte[65_536];
+        new Random(11).nextBytes(chunk);
+        try (socket; OutputStream out = socket.getOutputStream()) {
+            while (true) {
+                out.write(chunk);
+            }
+        } catch (IOException gone) {
+            // the end
+        }
+    }
+
     private static void echo(Socket socket) {
         try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
             byte[] buffer = new byte[8192];
@@ -122,6 +138,10 @@ public final class Targets implements AutoCloseable {
         return sink.getLocalPort();
     }
 
+    public int floodPort() {
+        return flood.getLocalPort();
+    }
+
     /** Bytes the sink has read, over all its connections. */
     public long sunk() {
         return sunk.get();
@@ -143,6 +163,7 @@ public final class Targets implements AutoCloseable {
         http.stop(0);
         echo.close();
         sink.close();
+        flood.close();
         threads.shutdownNow();
     }
 }

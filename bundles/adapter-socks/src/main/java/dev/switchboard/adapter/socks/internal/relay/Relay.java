@@ -1,22 +1,27 @@
 package dev.switchboard.adapter.socks.internal.relay;
 
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.DefaultChannelProgressivePromise;
 
 /**
- * One direction of a tunnel: forwards every buffer read on its channel to the peer as it is (no copy,
- * no allocation), counting its readable bytes. Reading pauses while the peer cannot take more.
+ * One direction of a tunnel: forwards every buffer read on its channel to the peer as it is (no copy).
+ * Reading pauses while the peer cannot take more.
+ *
+ * <p>Usage is what was written to the peer: a byte counts once the peer's socket has taken it (the
+ * kernel accepted it for sending), not when it was read. Bytes still queued in the relay when the
+ * connection is closed (a cut, a stop) are dropped and never counted. The count can only run ahead of
+ * what the peer received by what sat in the kernel's buffers (this socket's send buffer, the peer's
+ * receive buffer) at the close, and only when the connection is reset: an orderly close delivers them.
  */
 final class Relay extends ChannelInboundHandlerAdapter {
 
@@ -46,10 +51,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf bytes) {
-            counter.addAndGet(bytes.readableBytes());
-        }
-        peer.write(msg, peer.voidPromise());
+        peer.write(msg, new CountedWrite(peer, counter));
     }
 
     @Override
@@ -78,8 +80,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // writes still queued when the proxy itself cuts a client fail with ClosedChannelException: not news
-        if (clientSide && cause instanceof IOException && !(cause instanceof ClosedChannelException)) {
+        if (clientSide && cause instanceof IOException) {
             LOG.info("Client {} vanished mid-stream ({}) after {} bytes up, {} down", tunnel.remote(),
                     cause.getMessage(), tunnel.bytesUp(), tunnel.bytesDown());
         } else {
@@ -87,5 +88,28 @@ final class Relay extends ChannelInboundHandlerAdapter {
                     tunnel.remote(), cause.toString());
         }
         ctx.close();
+    }
+
+    /**
+     * The write of one buffer to the peer: its bytes are counted as the socket takes them, a part at a
+     * time (netty reports each partial write as progress, on the event loop), so a write the close cut
+     * short counts the part that left and a write that never started counts nothing.
+     */
+    private static final class CountedWrite extends DefaultChannelProgressivePromise {
+
+        private final AtomicLong counter;
+        private long counted;
+
+        CountedWrite(Channel channel, AtomicLong counter) {
+            super(channel);
+            this.counter = counter;
+        }
+
+        @Override
+        public boolean tryProgress(long progress, long total) {
+            counter.addAndGet(progress - counted);
+            counted = progress;
+            return super.tryProgress(progress, total);
+        }
     }
 }

@@ -163,7 +163,8 @@ public final class SocksServer {
 
     /**
      * Stops accepting, closes every connection and waits until each client's last usage is reported
-     * and its session stopped: nothing relayed goes unreported.
+     * and its session stopped: nothing written to a peer goes unreported, and what was still queued for
+     * one when its connection closed is dropped and not reported.
      */
     public void close() {
         if (listener != null) {

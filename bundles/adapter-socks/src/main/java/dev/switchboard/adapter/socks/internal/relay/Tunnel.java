@@ -7,8 +7,9 @@ import io.netty.channel.Channel;
 
 /**
  * One client connection: the inbound channel from the client, the outbound one to the target once
- * connected, and the bytes relayed each way. Both channels share one event loop, so the counters
- * have a single writer; other threads read them.
+ * connected, and the bytes relayed each way: up, written to the target; down, written to the client
+ * (see {@link Relay}). Both channels share one event loop, so the counters have a single writer; other
+ * threads read them. Once both channels are closed no write can complete: the counts are final.
  */
 public final class Tunnel {
 
@@ -79,8 +80,12 @@ public final class Tunnel {
         finished = true;
     }
 
-    /** Closes the client connection; the outbound leg follows. */
+    /** Cuts the connection: both legs close now, and what is still queued for either is dropped unbilled. */
     void close() {
         inbound.close();
+        Channel target = outbound;
+        if (target != null) {
+            target.close();
+        }
     }
 }

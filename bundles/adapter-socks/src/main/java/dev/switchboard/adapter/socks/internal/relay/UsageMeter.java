@@ -121,7 +121,11 @@ public final class UsageMeter {
         account.begin(tunnel);
     }
 
-    /** On the event loop, once both legs of a tunnel are closed: its bytes are final. */
+    /**
+     * On the event loop, once both legs of a tunnel are closed. A closed socket completes no more writes,
+     * so its bytes are final here: the last report of its session, sent after this, holds every byte
+     * written to either peer and nothing that was still queued.
+     */
     void finished(Tunnel tunnel) {
         tunnel.finish();
         finishedUp.add(tunnel.bytesUp());
