@@ -41,6 +41,12 @@ final class Curl {
         return this;
     }
 
+    /** Reads at most {@code rate} (curl's syntax: {@code 200k}), so that the proxy's buffers towards it fill up. */
+    Curl limitRate(String rate) {
+        arguments.addAll(List.of("--limit-rate", rate));
+        return this;
+    }
+
     /** Fetches {@code url} into {@code output} ({@code /dev/null} when null). */
     Result get(String url, Path output) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(arguments);

@@ -1,11 +1,23 @@
 package dev.switchboard.itests;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class SocksAgentNode implements AutoCloseable {
 
     static final String CALLSIGN = "SocksProxy";
+    static final String ADAPTER = "dev.switchboard.adapter.socks";
     /** Deadline for anything a host does in the background: generous, the machine is shared. */
     static final Duration PATIENCE = Duration.ofSeconds(60);
 
@@ -91,6 +104,51 @@ final class SocksAgentNode implements AutoCloseable {
                 }
             }
             return agent > 0 && open == 0;
+        });
+    }
+
+    /**
+     * What an operator does with a new build of the adapter: copies it over the file in {@code deploy/}
+     * (here: the shipped jar with a later Bundle-Version, written beside the distribution and moved in at
+     * once, so FileInstall never reads half a file). Answers the new version.
+     */
+    String dropNewBuild() throws IOException {
+        Path deploy = distribution.home().resolve("deploy");
+        Path shipped;
+        try (Stream<Path> jars = Files.list(deploy)) {
+            List<Path> adapters = jars.filter(p -> p.getFileName().toString().startsWith("switchboard-adapter-socks-")
+                    && !p.getFileName().toString().contains("client")).toList();
+            assertEquals("the adapter is shipped in deploy/: " + adapters, 1, adapters.size());
+            shipped = adapters.get(0);
+        }
+        Path build = Files.createTempFile(distribution.home(), "adapter-socks", ".jar");
+        String version;
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(shipped))) {
+            Manifest manifest = in.getManifest();
+            Attributes main = manifest.getMainAttributes();
+            assertEquals(ADAPTER, main.getValue("Bundle-SymbolicName"));
+            String[] parts = main.getValue("Bundle-Version").split("\\.", 4);
+            version = parts[0] + "." + parts[1] + "." + parts[2] + "." + (parts.length > 3 ? parts[3] : "") + "-rebuilt";
+            main.putValue("Bundle-Version", version);
+            main.putValue("Bnd-LastModified", String.valueOf(System.currentTimeMillis()));
+            try (OutputStream file = Files.newOutputStream(build); JarOutputStream out = new JarOutputStream(file, manifest)) {
+                for (JarEntry entry; (entry = in.getNextJarEntry()) != null;) {
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        Files.move(build, shipped, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return version;
+    }
+
+    /** Waits until the old build of the adapter stopped and the new one listens on {@link #proxyPort}. */
+    void awaitNewBuild() throws Exception {
+        await("the old build stopped and the new one listening on " + proxyPort, () -> {
+            String log = distribution.log();
+            int stopped = log.indexOf("SOCKS5 proxy " + CALLSIGN + " stopped");
+            return stopped >= 0 && log.indexOf("listening on 127.0.0.1:" + proxyPort, stopped) >= 0;
         });
     }
 

@@ -4,11 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +18,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Stream;
 
 import org.junit.After;
 import org.junit.Before;
@@ -48,7 +39,6 @@ public class SocksHotSwapIT {
     /** Each client streams this much at {@link #RATE}: long enough to still run when the new build arrives. */
     private static final long STREAM = 32 * MIB;
     private static final long RATE = MIB;
-    private static final String ADAPTER = "dev.switchboard.adapter.socks";
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private FileServer files;
@@ -106,13 +96,9 @@ public class SocksHotSwapIT {
         for (Future<Curl.Result> stream : streams) {
             assertFalse("every client still streams when the new build arrives", stream.isDone());
         }
-        String newVersion = dropNewBuild();
+        String newVersion = agent.dropNewBuild();
         int callsBefore = poller.calls.get();
-        agent.await("the old build stopped and the new one listening on " + agent.proxyPort, () -> {
-            String log = agent.distribution.log();
-            int stopped = log.indexOf("SOCKS5 proxy " + SocksAgentNode.CALLSIGN + " stopped");
-            return stopped >= 0 && log.indexOf("listening on 127.0.0.1:" + agent.proxyPort, stopped) >= 0;
-        });
+        agent.awaitNewBuild();
         int callsDuringSwap = poller.calls.get() - callsBefore;
 
         // each stream was carried over to its end, or closed with its usage reported
@@ -137,7 +123,7 @@ public class SocksHotSwapIT {
                     stream.exit(), served, beforeSwap[i], recorded.get("bytesUp").asLong(), down);
             assertEquals("bytes up: the HTTP request", stream.request(), recorded.get("bytesUp").asLong());
             assertTrue("usage reported before the swap is kept", down >= beforeSwap[i]);
-            assertTrue("at least what curl received", down >= stream.received());
+            assertEquals("what curl received", stream.received(), down);
             assertTrue("at most what the server sent", down <= stream.header() + served + FileServer.CHUNK);
             moved += stream.received();
             recordedDown += down;
@@ -164,42 +150,6 @@ public class SocksHotSwapIT {
         assertTrue("the Sessions API was called during the swap", callsDuringSwap > 0);
         assertFalse("the new build replaced the old one instead of running next to it",
                 agent.distribution.log().contains("Address already in use"));
-    }
-
-    /**
-     * What an operator does with a new build of the adapter: copies it over the file in {@code deploy/}
-     * (here: the shipped jar with a later Bundle-Version, written beside the distribution and moved in at
-     * once, so FileInstall never reads half a file). Answers the new version.
-     */
-    private String dropNewBuild() throws IOException {
-        Path deploy = agent.distribution.home().resolve("deploy");
-        Path shipped;
-        try (Stream<Path> jars = Files.list(deploy)) {
-            List<Path> adapters = jars.filter(p -> p.getFileName().toString().startsWith("switchboard-adapter-socks-")
-                    && !p.getFileName().toString().contains("client")).toList();
-            assertEquals("the adapter is shipped in deploy/: " + adapters, 1, adapters.size());
-            shipped = adapters.get(0);
-        }
-        Path build = Files.createTempFile(agent.distribution.home(), "adapter-socks", ".jar");
-        String version;
-        try (JarInputStream in = new JarInputStream(Files.newInputStream(shipped))) {
-            Manifest manifest = in.getManifest();
-            Attributes main = manifest.getMainAttributes();
-            assertEquals(ADAPTER, main.getValue("Bundle-SymbolicName"));
-            String[] parts = main.getValue("Bundle-Version").split("\\.", 4);
-            version = parts[0] + "." + parts[1] + "." + parts[2] + "." + (parts.length > 3 ? parts[3] : "") + "-rebuilt";
-            main.putValue("Bundle-Version", version);
-            main.putValue("Bnd-LastModified", String.valueOf(System.currentTimeMillis()));
-            try (OutputStream file = Files.newOutputStream(build); JarOutputStream out = new JarOutputStream(file, manifest)) {
-                for (JarEntry entry; (entry = in.getNextJarEntry()) != null;) {
-                    out.putNextEntry(new JarEntry(entry.getName()));
-                    in.transferTo(out);
-                    out.closeEntry();
-                }
-            }
-        }
-        Files.move(build, shipped, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return version;
     }
 
     /** Calls {@code Sessions.1.order} every 50 ms, for each order in turn, until stopped. */
