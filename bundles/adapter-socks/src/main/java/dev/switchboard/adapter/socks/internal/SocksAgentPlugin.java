@@ -18,6 +18,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.adapter.socks.internal.relay.AdapterConfig;
 import dev.switchboard.adapter.socks.internal.relay.SessionReporter;
 import dev.switchboard.adapter.socks.internal.relay.SocksServer;
 import dev.switchboard.adapter.socks.internal.relay.UsageMeter;
@@ -35,7 +36,7 @@ import dev.switchboard.sessions.api.UsageReport;
  * (RFC 1929 user name = client key, password = the order's password), each metered and reported to
  * the Sessions service, and cut off when its order's service status is no longer active.
  */
-@Component(service = {Plugin.class, SessionsListener.class}, configurationPid = "dev.switchboard.socksagent",
+@Component(service = {Plugin.class, SessionsListener.class}, configurationPid = AgentSettings.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = SocksAgentPlugin.Config.class, factory = true)
 public class SocksAgentPlugin implements Plugin, JSocksProxy, SessionsListener {
@@ -54,24 +55,27 @@ public class SocksAgentPlugin implements Plugin, JSocksProxy, SessionsListener {
         String credential();
 
         @AttributeDefinition(description = "Address the proxy listens on")
-        String listenAddress() default "0.0.0.0";
+        String listenAddress() default AgentSettings.LISTEN_ADDRESS;
 
-        @AttributeDefinition(description = "Port the proxy listens on; 0 = any free port", min = "0", max = "65535")
-        int port() default 1080;
+        @AttributeDefinition(description = "Port the proxy listens on; 0 = any free port",
+                min = AdapterConfig.PORT_MIN, max = AdapterConfig.PORT_MAX)
+        int port() default AgentSettings.PORT;
 
         @AttributeDefinition(description = "Host clients connect to, pushed to the product configuration for"
                 + " access messages; empty = the listen address, or this host's name when that is a wildcard")
         String advertisedHost() default "";
 
-        @AttributeDefinition(description = "Seconds between two usage reports of an open session", min = "1")
-        long reportSeconds() default 5;
+        @AttributeDefinition(description = "Seconds between two usage reports of an open session",
+                min = AdapterConfig.REPORT_SECONDS_MIN, max = AdapterConfig.REPORT_SECONDS_MAX)
+        long reportSeconds() default AdapterConfig.REPORT_SECONDS;
 
         @AttributeDefinition(description = "Milliseconds a client may take from connecting to the proxy until its"
-                + " CONNECT is answered", min = "1")
-        long handshakeTimeoutMillis() default 10_000;
+                + " CONNECT is answered", min = AdapterConfig.TIMEOUT_MILLIS_MIN, max = AdapterConfig.TIMEOUT_MILLIS_MAX)
+        long handshakeTimeoutMillis() default AdapterConfig.TIMEOUT_MILLIS;
 
-        @AttributeDefinition(description = "Milliseconds to wait for a target to accept a connection", min = "1")
-        int connectTimeoutMillis() default 10_000;
+        @AttributeDefinition(description = "Milliseconds to wait for a target to accept a connection",
+                min = AdapterConfig.TIMEOUT_MILLIS_MIN, max = AdapterConfig.TIMEOUT_MILLIS_MAX)
+        int connectTimeoutMillis() default AdapterConfig.TIMEOUT_MILLIS;
 
         @AttributeDefinition(description = "Let clients reach this host and private networks (loopback,"
                 + " link-local, site-local, unique local addresses)")
@@ -86,11 +90,16 @@ public class SocksAgentPlugin implements Plugin, JSocksProxy, SessionsListener {
     private final SocksServer server;
     private final String advertised;
 
+    /**
+     * @param properties the configuration, read fail-closed ({@link AgentSettings}): DS's typed {@link Config}
+     *                   would take a mistyped boolean for {@code false} without a word
+     */
     @Activate
-    public SocksAgentPlugin(@Reference(name = "sessions") Sessions sessions, Config config) {
+    public SocksAgentPlugin(@Reference(name = "sessions") Sessions sessions, Map<String, Object> properties) {
+        AgentSettings config = AgentSettings.read(properties);
         callsign = config.callsign();
-        product = required(config.product(), "product");
-        AgentApi agent = sessions.agent(product, required(config.credential(), "credential"));
+        product = AdapterConfig.required(config.product(), "product");
+        AgentApi agent = sessions.agent(product, AdapterConfig.required(config.credential(), "credential"));
         InetSocketAddress listen = new InetSocketAddress(config.listenAddress(), config.port());
         meter = new UsageMeter(callsign, clientKey -> new AgentReporter(agent, clientKey),
                 ServiceStatus.ACTIVE::equals, config.reportSeconds());
@@ -117,17 +126,10 @@ public class SocksAgentPlugin implements Plugin, JSocksProxy, SessionsListener {
                 server.listening(), advertised);
     }
 
-    private static String required(String value, String name) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " is required");
-        }
-        return value.trim();
-    }
-
     /** What clients are told to connect to: a wildcard listen address says nothing, the host name does. */
     private static String advertisedHost(String configured, InetSocketAddress listening) {
-        if (configured != null && !configured.isBlank()) {
-            return configured.trim();
+        if (!configured.isEmpty()) {
+            return configured;
         }
         if (!listening.getAddress().isAnyLocalAddress()) {
             return listening.getAddress().getHostAddress();

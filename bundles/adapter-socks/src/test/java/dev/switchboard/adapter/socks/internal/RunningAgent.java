@@ -3,7 +3,6 @@ package dev.switchboard.adapter.socks.internal;
 import java.util.HashMap;
 import java.util.Map;
 
-import dev.switchboard.adapter.socks.testing.Configs;
 import dev.switchboard.adapter.socks.testing.Market;
 import dev.switchboard.sessions.internal.TestSessions;
 
@@ -45,8 +44,7 @@ public final class RunningAgent implements AutoCloseable {
     public static RunningAgent start(TestSessions db, Market market, Map<String, Object> overrides, boolean events) {
         Map<String, Object> config = defaults(market);
         config.putAll(overrides);
-        return new RunningAgent(db, new SocksAgentPlugin(db.sessions(),
-                Configs.of(SocksAgentPlugin.Config.class, config)), events);
+        return new RunningAgent(db, new SocksAgentPlugin(db.sessions(), config), events);
     }
 
     public SocksAgentPlugin plugin() {

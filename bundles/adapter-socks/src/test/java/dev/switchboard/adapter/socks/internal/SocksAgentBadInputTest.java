@@ -175,16 +175,20 @@ class SocksAgentBadInputTest extends SocksTestBase {
 
     @Test
     void localTargetsAreForbiddenUnlessAllowed() throws Exception {
-        try (RunningAgent strict = RunningAgent.start(db, market, Map.of("callsign", "Strict",
-                "allowPrivateTargets", false))) {
-            int strictPort = strict.port();
-            for (byte[] connect : new byte[][] {Socks.command(CONNECT, LOCALHOST, targets.echoPort()),
-                Socks.command(CONNECT, new byte[] {10, 1, 2, 3}, 80), domainConnect("localhost", targets.echoPort())}) {
-                try (Socket socket = Socks.raw(strictPort)) {
-                    socket.getOutputStream().write(Socks.greetingAndLogin(order.order().clientKey(), order.password()));
-                    assertThat(Socks.read(socket, 4)).containsExactly(5, 2, 1, 0);
-                    socket.getOutputStream().write(connect);
-                    assertThat(Socks.read(socket, 10)).startsWith(5, 2);
+        // a setting that is not exactly true or false keeps them forbidden
+        for (Object setting : List.of(false, "maybe", "", 1)) {
+            try (RunningAgent strict = RunningAgent.start(db, market, Map.of("callsign", "Strict",
+                    "allowPrivateTargets", setting))) {
+                int strictPort = strict.port();
+                for (byte[] connect : new byte[][] {Socks.command(CONNECT, LOCALHOST, targets.echoPort()),
+                    Socks.command(CONNECT, new byte[] {10, 1, 2, 3}, 80), domainConnect("localhost", targets.echoPort())}) {
+                    try (Socket socket = Socks.raw(strictPort)) {
+                        socket.getOutputStream().write(Socks.greetingAndLogin(order.order().clientKey(),
+                                order.password()));
+                        assertThat(Socks.read(socket, 4)).containsExactly(5, 2, 1, 0);
+                        socket.getOutputStream().write(connect);
+                        assertThat(Socks.read(socket, 10)).as("allowPrivateTargets = " + setting).startsWith(5, 2);
+                    }
                 }
             }
         }

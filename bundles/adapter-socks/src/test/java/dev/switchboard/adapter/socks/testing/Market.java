@@ -21,10 +21,15 @@ public record Market(Sessions sessions, ProductCreated product, Offering offerin
 
     /** 1 unit = 1 byte at price 1; an order may use {@code lag} bytes beyond what it paid. */
     public static Market open(Sessions sessions, long lag) {
+        return open(sessions, lag, "proxy.example:1080");
+    }
+
+    /** As {@link #open(Sessions, long)}, the product's service endpoint {@code endpoint} until an agent pushes its own. */
+    public static Market open(Sessions sessions, long lag, String endpoint) {
         Template offer = sessions.registerTemplate(TemplateKind.OFFER, "{\"type\":\"object\"}");
         Template access = sessions.registerTemplate(TemplateKind.ACCESS, ACCESS_SCHEMA);
         ProductCreated product = sessions.createProduct(new NewProduct("socks", offer.id(), access.id(), true,
-                "proxy.example:1080", Map.of("operator", "kept")));
+                endpoint, Map.of("operator", "kept")));
         Offering offering = sessions.createOffering(new NewOffering(product.product().id(), "bytes", UnitType.BYTES,
                 1, 1, 0, 0, 0, 1, lag, 0, 0, 0));
         return new Market(sessions, product, offering);

@@ -1,6 +1,5 @@
 package dev.switchboard.adapter.socks.client.internal;
 
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -18,47 +17,28 @@ import dev.switchboard.api.config.LogText;
  */
 final class AgentLocator {
 
-    /** An endpoint of the access message with its address, resolved off any event loop. */
-    record Location(AgentEndpoint endpoint, InetSocketAddress address) {
-
-        /** Blocks: resolves the host. */
-        static Location of(Map<String, Object> access) {
-            AgentEndpoint endpoint = AgentEndpoint.of(access);
-            InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
-            if (address.isUnresolved()) {
-                throw new IllegalArgumentException("the agent's host " + endpoint.host() + " does not resolve");
-            }
-            return new Location(endpoint, address);
-        }
-
-        @Override
-        public String toString() {
-            return endpoint.toString();
-        }
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(AgentLocator.class);
 
     private final String name;
     private final Supplier<Map<String, Object>> access;
     private final Executor blocking;
-    private volatile Location current;
+    private volatile AgentEndpoint current;
     /** The re-read in flight, shared by every connection that fails meanwhile; guarded by {@code this}. */
-    private CompletableFuture<Location> reading;
+    private CompletableFuture<AgentEndpoint> reading;
 
     /**
      * @param access   the order's access message (a Sessions call: it blocks)
      * @param first    where the agent is at activation
      * @param blocking where {@code access} is called
      */
-    AgentLocator(String name, Supplier<Map<String, Object>> access, Location first, Executor blocking) {
+    AgentLocator(String name, Supplier<Map<String, Object>> access, AgentEndpoint first, Executor blocking) {
         this.name = name;
         this.access = access;
         this.current = first;
         this.blocking = blocking;
     }
 
-    Location current() {
+    AgentEndpoint current() {
         return current;
     }
 
@@ -67,8 +47,8 @@ final class AgentLocator {
      * is now, {@code failed} itself when the access message still names it or cannot be read. Never
      * completes exceptionally.
      */
-    CompletableFuture<Location> moved(Location failed, String why) {
-        CompletableFuture<Location> read;
+    CompletableFuture<AgentEndpoint> moved(AgentEndpoint failed, String why) {
+        CompletableFuture<AgentEndpoint> read;
         synchronized (this) {
             if (!current.equals(failed)) {
                 // another connection's re-read has moved it already
@@ -89,10 +69,10 @@ final class AgentLocator {
         return read;
     }
 
-    private Location reread(Location failed, String why) {
+    private AgentEndpoint reread(AgentEndpoint failed, String why) {
         try {
-            Location now = Location.of(access.get());
-            if (now.endpoint().equals(failed.endpoint())) {
+            AgentEndpoint now = AgentEndpoint.of(access.get());
+            if (now.equals(failed)) {
                 return failed;
             }
             LOG.info("SOCKS5 client {}: switching from the agent's proxy at {} to {}: it is unreachable there ({})"
@@ -106,7 +86,7 @@ final class AgentLocator {
         }
     }
 
-    private void settle(CompletableFuture<Location> read, Location now) {
+    private void settle(CompletableFuture<AgentEndpoint> read, AgentEndpoint now) {
         // cleared before completing: a failure at the answered location starts a read of its own
         synchronized (this) {
             current = now;

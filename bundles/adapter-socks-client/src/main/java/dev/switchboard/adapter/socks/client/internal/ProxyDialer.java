@@ -1,9 +1,9 @@
 package dev.switchboard.adapter.socks.client.internal;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
-import dev.switchboard.adapter.socks.client.internal.AgentLocator.Location;
 import dev.switchboard.adapter.socks.internal.relay.Dialer;
 import dev.switchboard.adapter.socks.internal.relay.Refusal;
 import dev.switchboard.adapter.socks.internal.relay.SocksServer;
@@ -27,8 +27,9 @@ import io.netty.util.concurrent.Promise;
 /**
  * Opens every CONNECT through the agent's SOCKS5 proxy with the order's credentials (netty's
  * {@link Socks5ProxyHandler}); names go to the agent unresolved. The agent's reply status is passed on
- * to the local client. When the agent cannot be reached, the connection is tried once more where the
- * order's access message names it now, if that is elsewhere.
+ * to the local client. The agent's host is resolved for every connection, so a name that does not
+ * resolve yet (or no longer) fails only the connections meanwhile. When the agent cannot be reached,
+ * the connection is tried once more where the order's access message names it now, if that is elsewhere.
  */
 final class ProxyDialer implements Dialer {
 
@@ -40,12 +41,15 @@ final class ProxyDialer implements Dialer {
     private final String clientKey;
     private final String password;
     private final int connectTimeoutMillis;
+    private final Executor blocking;
 
-    ProxyDialer(AgentLocator agent, String clientKey, String password, int connectTimeoutMillis) {
+    /** @param blocking where the agent's host is resolved (the JDK resolver blocks) */
+    ProxyDialer(AgentLocator agent, String clientKey, String password, int connectTimeoutMillis, Executor blocking) {
         this.agent = agent;
         this.clientKey = clientKey;
         this.password = password;
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.blocking = blocking;
     }
 
     @Override
@@ -55,15 +59,41 @@ final class ProxyDialer implements Dialer {
         return dialed;
     }
 
-    /** Through the agent's proxy at {@code through}; if it is unreachable there and {@code mayFollow}, once more. */
-    private void dial(Channel inbound, Socks5CommandRequest request, Location through, boolean mayFollow,
+    /**
+     * Through the agent's proxy at {@code through}, its host resolved on the blocking pool; if it does not
+     * resolve or cannot be reached there and {@code mayFollow}, once more.
+     */
+    private void dial(Channel inbound, Socks5CommandRequest request, AgentEndpoint through, boolean mayFollow,
             Promise<Channel> dialed) {
+        try {
+            blocking.execute(() -> {
+                InetSocketAddress address = new InetSocketAddress(through.host(), through.port());
+                try {
+                    inbound.eventLoop().execute(() -> {
+                        if (address.isUnresolved()) {
+                            notReached(inbound, request, through, "its host " + through.host() + " does not resolve",
+                                    mayFollow, dialed);
+                        } else {
+                            connect(inbound, request, through, address, mayFollow, dialed);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    stopping(dialed);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            stopping(dialed);
+        }
+    }
+
+    private void connect(Channel inbound, Socks5CommandRequest request, AgentEndpoint through,
+            InetSocketAddress address, boolean mayFollow, Promise<Channel> dialed) {
         AgentReplies replies = new AgentReplies();
         SocksServer.outbound(inbound, connectTimeoutMillis)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        Socks5ProxyHandler proxy = new Socks5ProxyHandler(through.address(), clientKey, password);
+                        Socks5ProxyHandler proxy = new Socks5ProxyHandler(address, clientKey, password);
                         proxy.setConnectTimeoutMillis(connectTimeoutMillis);
                         // the replies are read between the proxy handler's decoder and itself
                         channel.pipeline().addLast(PROXY, proxy).addBefore(PROXY, REPLIES, replies)
@@ -83,21 +113,25 @@ final class ProxyDialer implements Dialer {
                 .addListener(connected -> {
                     // only reaching the agent failed here; its handshake and replies are answered above
                     if (!connected.isSuccess()) {
-                        String why = connected.cause().getMessage();
-                        if (mayFollow) {
-                            follow(inbound, request, through, why, dialed);
-                        } else {
-                            unreachable(through, why, dialed);
-                        }
+                        notReached(inbound, request, through, connected.cause().getMessage(), mayFollow, dialed);
                     }
                 });
+    }
+
+    private void notReached(Channel inbound, Socks5CommandRequest request, AgentEndpoint through, String why,
+            boolean mayFollow, Promise<Channel> dialed) {
+        if (mayFollow) {
+            follow(inbound, request, through, why, dialed);
+        } else {
+            unreachable(through, why, dialed);
+        }
     }
 
     /**
      * Where the agent is now, once known: dialed there on the event loop unless it is where it failed, or
      * the local client gave up meanwhile (its handshake deadline may pass during a connect timeout).
      */
-    private void follow(Channel inbound, Socks5CommandRequest request, Location failed, String why,
+    private void follow(Channel inbound, Socks5CommandRequest request, AgentEndpoint failed, String why,
             Promise<Channel> dialed) {
         agent.moved(failed, why).thenAccept(now -> {
             try {
@@ -109,12 +143,16 @@ final class ProxyDialer implements Dialer {
                     }
                 });
             } catch (RejectedExecutionException e) {
-                dialed.tryFailure(new Refusal(Socks5CommandStatus.FAILURE, "the adapter is stopping"));
+                stopping(dialed);
             }
         });
     }
 
-    private static void unreachable(Location agent, String why, Promise<Channel> dialed) {
+    private static void stopping(Promise<Channel> dialed) {
+        dialed.tryFailure(new Refusal(Socks5CommandStatus.FAILURE, "the adapter is stopping"));
+    }
+
+    private static void unreachable(AgentEndpoint agent, String why, Promise<Channel> dialed) {
         dialed.tryFailure(new Refusal(Socks5CommandStatus.FAILURE, "the agent's proxy at " + agent
                 + " is unreachable: " + why));
     }

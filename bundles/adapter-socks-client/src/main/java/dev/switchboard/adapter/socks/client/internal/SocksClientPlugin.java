@@ -2,6 +2,7 @@ package dev.switchboard.adapter.socks.client.internal;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -15,6 +16,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.adapter.socks.internal.relay.AdapterConfig;
 import dev.switchboard.adapter.socks.internal.relay.Gate;
 import dev.switchboard.adapter.socks.internal.relay.Refusal;
 import dev.switchboard.adapter.socks.internal.relay.SessionReporter;
@@ -33,7 +35,7 @@ import dev.switchboard.sessions.api.UsageReport;
  * message, with the order's credentials, and reports the order's usage to this node's Sessions service.
  * The message is read again when the agent cannot be reached: a re-imported one is followed.
  */
-@Component(service = Plugin.class, configurationPid = "dev.switchboard.socksclient",
+@Component(service = Plugin.class, configurationPid = ClientSettings.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = SocksClientPlugin.Config.class, factory = true)
 public class SocksClientPlugin implements Plugin, JSocksClient {
@@ -51,18 +53,20 @@ public class SocksClientPlugin implements Plugin, JSocksClient {
         String password();
 
         @AttributeDefinition(description = "Port of the local SOCKS5 listener on 127.0.0.1; 0 = any free port",
-                min = "0", max = "65535")
-        int port() default 1081;
+                min = AdapterConfig.PORT_MIN, max = AdapterConfig.PORT_MAX)
+        int port() default ClientSettings.PORT;
 
-        @AttributeDefinition(description = "Seconds between two usage reports of an open session", min = "1")
-        long reportSeconds() default 5;
+        @AttributeDefinition(description = "Seconds between two usage reports of an open session",
+                min = AdapterConfig.REPORT_SECONDS_MIN, max = AdapterConfig.REPORT_SECONDS_MAX)
+        long reportSeconds() default AdapterConfig.REPORT_SECONDS;
 
         @AttributeDefinition(description = "Milliseconds a local client may take from connecting until its"
-                + " CONNECT is answered", min = "1")
-        long handshakeTimeoutMillis() default 10_000;
+                + " CONNECT is answered", min = AdapterConfig.TIMEOUT_MILLIS_MIN, max = AdapterConfig.TIMEOUT_MILLIS_MAX)
+        long handshakeTimeoutMillis() default AdapterConfig.TIMEOUT_MILLIS;
 
-        @AttributeDefinition(description = "Milliseconds to wait for the agent's proxy and the target", min = "1")
-        int connectTimeoutMillis() default 10_000;
+        @AttributeDefinition(description = "Milliseconds to wait for the agent's proxy and the target",
+                min = AdapterConfig.TIMEOUT_MILLIS_MIN, max = AdapterConfig.TIMEOUT_MILLIS_MAX)
+        int connectTimeoutMillis() default AdapterConfig.TIMEOUT_MILLIS;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SocksClientPlugin.class);
@@ -75,14 +79,19 @@ public class SocksClientPlugin implements Plugin, JSocksClient {
     private final UsageMeter meter;
     private final SocksServer server;
 
+    /**
+     * @param properties the configuration, read fail-closed ({@link ClientSettings})
+     */
     @Activate
-    public SocksClientPlugin(@Reference(name = "sessions") Sessions sessions, Config config) {
+    public SocksClientPlugin(@Reference(name = "sessions") Sessions sessions, Map<String, Object> properties) {
+        ClientSettings config = ClientSettings.read(properties);
         callsign = config.callsign();
-        clientKey = required(config.clientKey(), "clientKey");
-        String password = required(config.password(), "password");
+        clientKey = AdapterConfig.required(config.clientKey(), "clientKey");
+        String password = AdapterConfig.required(config.password(), "password");
         ClientApi client = sessions.client(clientKey, password);
-        // read and resolved before the meter starts threads: a message naming no usable endpoint fails here
-        AgentLocator.Location first = AgentLocator.Location.of(client.getAccess());
+        // read before the meter starts threads: a message naming no endpoint fails here; its host is
+        // resolved for each connection, so one that does not resolve yet only fails connections meanwhile
+        AgentEndpoint first = AgentEndpoint.of(client.getAccess());
         InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port());
         meter = new UsageMeter(callsign, key -> new ClientReporter(client),
                 status -> status == ServiceStatus.ACTIVE || status == ServiceStatus.ACTIVATING, config.reportSeconds());
@@ -100,17 +109,10 @@ public class SocksClientPlugin implements Plugin, JSocksClient {
             }
         };
         server = SocksServer.start(callsign, listen, local,
-                new ProxyDialer(agent, clientKey, password, config.connectTimeoutMillis()), meter,
+                new ProxyDialer(agent, clientKey, password, config.connectTimeoutMillis(), meter.blocking()), meter,
                 config.handshakeTimeoutMillis());
         LOG.info("SOCKS5 client {} for order {} listening on {}, through the agent's proxy at {}", callsign, clientKey,
                 server.listening(), first);
-    }
-
-    private static String required(String value, String name) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " is required");
-        }
-        return value.trim();
     }
 
     /** Closes every local connection and reports the order's final usage before it returns. */

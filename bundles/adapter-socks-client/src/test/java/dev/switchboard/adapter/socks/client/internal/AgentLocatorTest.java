@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import dev.switchboard.adapter.socks.client.internal.AgentLocator.Location;
-
 /** Reading the access message again: one read at a time, its answer shared by every failure meanwhile. */
 class AgentLocatorTest {
 
@@ -30,13 +28,13 @@ class AgentLocatorTest {
             AgentLocator agent = new AgentLocator("test", () -> {
                 reads.incrementAndGet();
                 return message.join();
-            }, Location.of(at(1)), blocking);
-            Location old = agent.current();
-            CompletableFuture<Location> first = agent.moved(old, "refused");
+            }, AgentEndpoint.of(at(1)), blocking);
+            AgentEndpoint old = agent.current();
+            CompletableFuture<AgentEndpoint> first = agent.moved(old, "refused");
             assertThat(agent.moved(old, "refused")).isSameAs(first);
 
             message.complete(at(2));
-            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(Location.of(at(2))).isEqualTo(agent.current());
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(AgentEndpoint.of(at(2))).isEqualTo(agent.current());
             // a connection that failed at the old endpoint only now goes to the new one without a read
             assertThat(agent.moved(old, "refused")).isCompletedWithValue(agent.current());
             assertThat(reads).hasValue(1);
@@ -52,8 +50,8 @@ class AgentLocatorTest {
         AgentLocator agent = new AgentLocator("test", () -> {
             reads.incrementAndGet();
             return Map.of("additionalParams", Map.of("host", "127.0.0.1"));
-        }, Location.of(at(1)), Runnable::run);
-        Location old = agent.current();
+        }, AgentEndpoint.of(at(1)), Runnable::run);
+        AgentEndpoint old = agent.current();
         assertThat(agent.moved(old, "refused")).isCompletedWithValue(old);
         assertThat(agent.moved(old, "refused")).isCompletedWithValue(old);
         assertThat(reads).hasValue(2);

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.adapter.socks.internal.RunningAgent;
-import dev.switchboard.adapter.socks.testing.Configs;
 import dev.switchboard.adapter.socks.testing.Curl;
 import dev.switchboard.adapter.socks.testing.Market;
 import dev.switchboard.adapter.socks.testing.Socks;
@@ -83,7 +82,7 @@ class SocksClientPluginTest extends SocksTestBase {
         config.put("port", 0);
         config.put("reportSeconds", 1L);
         config.putAll(overrides);
-        return new SocksClientPlugin(through, Configs.of(SocksClientPlugin.Config.class, config));
+        return new SocksClientPlugin(through, config);
     }
 
     /** {@code real}, with the calls of its method {@code name} answered by {@code replacement}. */
@@ -280,14 +279,31 @@ class SocksClientPluginTest extends SocksTestBase {
     }
 
     @Test
-    void aWrongPasswordOrAnUnknownEndpointFailsActivation() {
+    void aWrongPasswordOrABusyPortFailsActivation() {
         PlacedOrder other = market.order();
         assertThatThrownBy(() -> client(other, Map.of("password", "wrong"))).isInstanceOf(SessionsException.class);
-        PlacedOrder nowhere = Market.open(sessions).order();
-        // its agent never pushed an endpoint: the product's proxy.example does not resolve here
-        assertThatThrownBy(() -> client(nowhere, Map.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> client(other, Map.of("port", port))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot listen");
+    }
+
+    @Test
+    void anAgentHostThatDoesNotResolveAtActivationIsResolvedAgainForEachConnection() throws Exception {
+        // the product's endpoint until its agent pushes one: a name that resolves nowhere
+        Market unresolved = Market.open(sessions, 1L << 30, "agent.invalid:1080");
+        client.deactivate();
+        client = client(unresolved.order(), Map.of());
+        port = port(client);
+        assertThat(client.status().agent()).isEqualTo("agent.invalid:1080");
+        assertThat(connectStatus(Socks.command(1, LOCALHOST, targets.echoPort()))).as("general failure").isEqualTo(1);
+        assertThat(connectStatus(Socks.command(1, LOCALHOST, targets.echoPort()))).as("tried again").isEqualTo(1);
+
+        // the agent starts and pushes where it listens: the next connection reads the access message again
+        try (RunningAgent started = RunningAgent.start(db, unresolved, Map.of("callsign", "Started"))) {
+            try (Socket socket = Socks.connect(port, new InetSocketAddress("127.0.0.1", targets.echoPort()))) {
+                Socks.echoed(socket, 100);
+            }
+            assertThat(client.status().agent()).isEqualTo("127.0.0.1:" + started.port());
+        }
     }
 
     // ------------------------------------------------------------ an agent that moves
