@@ -11,11 +11,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.DefaultChannelProgressivePromise;
 
 /**
- * One direction of a tunnel: forwards every buffer read on its channel to the peer as it is (no copy).
- * Reading pauses while the peer cannot take more.
+ * One direction of a tunnel: forwards every buffer read on its channel to the peer as it is (no copy,
+ * no allocation). Reading pauses while the peer cannot take more.
  *
  * <p>Usage is what was written to the peer: a byte counts once the peer's socket has taken it (the
  * kernel accepted it for sending), not when it was read. Bytes still queued in the relay when the
@@ -29,13 +30,13 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     private final Tunnel tunnel;
     private final Channel peer;
-    private final AtomicLong counter;
+    private final WrittenBytes written;
     private final boolean clientSide;
 
     private Relay(Tunnel tunnel, Channel peer, AtomicLong counter, boolean clientSide) {
         this.tunnel = tunnel;
         this.peer = peer;
-        this.counter = counter;
+        this.written = new WrittenBytes(peer, counter);
         this.clientSide = clientSide;
     }
 
@@ -51,7 +52,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        peer.write(msg, new CountedWrite(peer, counter));
+        peer.write(msg, written);
     }
 
     @Override
@@ -91,17 +92,21 @@ final class Relay extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The write of one buffer to the peer: its bytes are counted as the socket takes them, a part at a
-     * time (netty reports each partial write as progress, on the event loop), so a write the close cut
-     * short counts the part that left and a write that never started counts nothing.
+     * Counts the bytes written to the peer as its socket takes them. netty reports each partial write of
+     * the buffer at the head of the peer's outbound queue as progress (cumulative for that buffer), then
+     * succeeds it, or fails it with the queue when the channel closes: in queue order, on the event loop.
+     * So a buffer cut short counts the part that left, and one still queued counts nothing. One instance
+     * serves every write of the relay, so metering allocates nothing per buffer: it never completes and
+     * nothing listens to it, it only counts.
      */
-    private static final class CountedWrite extends DefaultChannelProgressivePromise {
+    private static final class WrittenBytes extends DefaultChannelProgressivePromise {
 
         private final AtomicLong counter;
+        /** What is counted of the buffer at the head of the queue. */
         private long counted;
 
-        CountedWrite(Channel channel, AtomicLong counter) {
-            super(channel);
+        WrittenBytes(Channel peer, AtomicLong counter) {
+            super(peer);
             this.counter = counter;
         }
 
@@ -109,7 +114,39 @@ final class Relay extends ChannelInboundHandlerAdapter {
         public boolean tryProgress(long progress, long total) {
             counter.addAndGet(progress - counted);
             counted = progress;
-            return super.tryProgress(progress, total);
+            return true;
+        }
+
+        @Override
+        public ChannelProgressivePromise setProgress(long progress, long total) {
+            tryProgress(progress, total);
+            return this;
+        }
+
+        /** The head buffer is written: the next one starts from nothing. */
+        @Override
+        public boolean trySuccess(Void result) {
+            counted = 0;
+            return true;
+        }
+
+        @Override
+        public ChannelProgressivePromise setSuccess(Void result) {
+            trySuccess(result);
+            return this;
+        }
+
+        /** A buffer dropped unwritten (or its unwritten rest) is not counted. */
+        @Override
+        public boolean tryFailure(Throwable cause) {
+            counted = 0;
+            return true;
+        }
+
+        @Override
+        public ChannelProgressivePromise setFailure(Throwable cause) {
+            tryFailure(cause);
+            return this;
         }
     }
 }
