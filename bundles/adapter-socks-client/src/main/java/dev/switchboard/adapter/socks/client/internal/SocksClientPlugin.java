@@ -23,6 +23,7 @@ import dev.switchboard.adapter.socks.internal.relay.SessionReporter;
 import dev.switchboard.adapter.socks.internal.relay.SocksServer;
 import dev.switchboard.adapter.socks.internal.relay.Tunnel;
 import dev.switchboard.adapter.socks.internal.relay.UsageMeter;
+import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.sessions.api.ClientApi;
 import dev.switchboard.sessions.api.ServiceStatus;
@@ -112,7 +113,7 @@ public class SocksClientPlugin implements Plugin, JSocksClient {
                 new ProxyDialer(agent, clientKey, password, config.connectTimeoutMillis(), meter.blocking()), meter,
                 config.handshakeTimeoutMillis());
         LOG.info("SOCKS5 client {} for order {} listening on {}, through the agent's proxy at {}", callsign, clientKey,
-                server.listening(), first);
+                server.listening(), LogText.quote(first));
     }
 
     /** Closes every local connection and reports the order's final usage before it returns. */
