@@ -36,18 +36,36 @@ public final class Settings {
 
     private final String pid;
     private final Map<String, ?> properties;
+    private final AcceptedValues accepted;
     private final List<String> rejections = new ArrayList<>();
 
     /**
+     * For a component that keeps its instance across a change ({@code @Modified}): the caller passes the
+     * value in force as {@code kept}.
+     *
      * @param pid        names the configuration in every line this writes
      * @param properties the component's properties as Config Admin (or DS) passed them
      */
     public Settings(String pid, Map<String, ?> properties) {
-        this.pid = pid;
-        this.properties = properties == null ? Map.of() : properties;
+        this(pid, properties, new AcceptedValues());
     }
 
-    /** A boolean that is exactly {@code true} or {@code false} (any case); anything else keeps {@code kept}. */
+    /**
+     * For a component that is activated anew on each change: a refused number, text or choice keeps
+     * the value {@code accepted} remembers from an earlier activation of {@code pid}, not the default
+     * the caller passes.
+     */
+    public Settings(String pid, Map<String, ?> properties, AcceptedValues accepted) {
+        this.pid = pid;
+        this.properties = properties == null ? Map.of() : properties;
+        this.accepted = accepted;
+    }
+
+    /**
+     * A boolean that is exactly {@code true} or {@code false} (any case); anything else keeps {@code kept},
+     * the safe value, whatever was accepted before: a switch that guards something is never left open
+     * by a typo.
+     */
     public boolean flag(String key, boolean kept) {
         Object value = properties.get(key);
         if (value == null) {
@@ -75,8 +93,9 @@ public final class Settings {
     public long longInteger(String key, String min, String max, long kept) {
         Object value = properties.get(key);
         if (value == null) {
-            return kept;
+            return accepted.forget(pid, key, kept);
         }
+        kept = accepted.previous(pid, key, kept);
         long number;
         if (value instanceof Number n && !(value instanceof Double || value instanceof Float)) {
             number = n.longValue();
@@ -94,32 +113,34 @@ public final class Settings {
         if (number < Long.parseLong(min) || number > Long.parseLong(max)) {
             return reject(key, value, "is outside " + min + ".." + max, kept);
         }
-        return number;
+        return accepted.remember(pid, key, number);
     }
 
     /** A text that is not blank; a blank or missing one keeps {@code kept}. */
     public String text(String key, String kept) {
         Object value = properties.get(key);
         if (value == null) {
-            return kept;
+            return accepted.forget(pid, key, kept);
         }
         String text = String.valueOf(value).trim();
-        return text.isEmpty() ? reject(key, value, "is empty", kept) : text;
+        return text.isEmpty() ? reject(key, value, "is empty", accepted.previous(pid, key, kept))
+                : accepted.remember(pid, key, text);
     }
 
     /** One of {@code choices}, compared ignoring case; anything else keeps {@code kept}. */
     public <E extends Enum<E>> E choice(String key, Class<E> choices, E kept) {
         Object value = properties.get(key);
         if (value == null) {
-            return kept;
+            return accepted.forget(pid, key, kept);
         }
         String text = String.valueOf(value).trim();
         for (E constant : choices.getEnumConstants()) {
             if (constant.name().equalsIgnoreCase(text)) {
-                return constant;
+                return accepted.remember(pid, key, constant);
             }
         }
-        return reject(key, value, "is not one of " + List.of(choices.getEnumConstants()), kept);
+        return reject(key, value, "is not one of " + List.of(choices.getEnumConstants()),
+                accepted.previous(pid, key, kept));
     }
 
     /** Records a mistake this class cannot see (a path that does not exist, say) and keeps {@code kept}. */

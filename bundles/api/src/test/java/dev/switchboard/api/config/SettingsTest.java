@@ -96,4 +96,34 @@ class SettingsTest {
         assertThat(Settings.propertyName("my$$key")).isEqualTo("my$key");
         assertThat(Settings.propertyName("$key")).isEqualTo("key");
     }
+
+    @Test
+    void aComponentActivatedAnewKeepsTheValueItAcceptedBeforeWhenTheNewOneIsRefused() {
+        AcceptedValues accepted = new AcceptedValues();
+        new Settings("p", Map.of("lifetime", "3600", "mode", "attach", "name", "Box"), accepted)
+                .longInteger("lifetime", "1", "86400", 86400);
+        Settings first = new Settings("p", Map.of("lifetime", "3600", "mode", "attach", "name", "Box"), accepted);
+        first.choice("mode", Mode.class, Mode.MANAGED);
+        first.text("name", "Default");
+
+        Settings mistyped = new Settings("p", Map.of("lifetime", "36OO", "mode", "bridge", "name", " "), accepted);
+
+        assertThat(mistyped.longInteger("lifetime", "1", "86400", 86400)).isEqualTo(3600);
+        assertThat(mistyped.choice("mode", Mode.class, Mode.MANAGED)).isEqualTo(Mode.ATTACH);
+        assertThat(mistyped.text("name", "Default")).isEqualTo("Box");
+        assertThat(mistyped.rejections().get(0)).endsWith("keeping 3600");
+        assertThat(new Settings("other", Map.of("lifetime", "0"), accepted).longInteger("lifetime", "1", "86400", 86400))
+                .isEqualTo(86400);
+    }
+
+    @Test
+    void aSettingTakenOutReturnsToItsDefaultAndAFlagAlwaysFallsBackToTheSafeValue() {
+        AcceptedValues accepted = new AcceptedValues();
+        new Settings("p", Map.of("limit", 5, "enforce", "false"), accepted).integer("limit", "1", "9", 7);
+        new Settings("p", Map.of(), accepted).integer("limit", "1", "9", 7);
+        Settings later = new Settings("p", Map.of("limit", "x", "enforce", "maybe"), accepted);
+
+        assertThat(later.integer("limit", "1", "9", 7)).isEqualTo(7);
+        assertThat(later.flag("enforce", true)).isTrue();
+    }
 }
