@@ -21,6 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.api.config.AcceptedValues;
 import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.api.security.Call;
@@ -75,6 +76,8 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
     static final String HOME_PROPERTY = "switchboard.home";
     static final String PID = "dev.switchboard.securityagent";
     private static final Logger LOG = LoggerFactory.getLogger(SecurityAgentPlugin.class);
+    /** Each change of the configuration activates a new instance: what the last one accepted. */
+    private static final AcceptedValues ACCEPTED = new AcceptedValues();
     private static final int MAX_PAYLOAD_BYTES = 4096;
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration ACL_POLL = Duration.ofSeconds(1);
@@ -91,7 +94,8 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws IOException {
-        Settings settings = new Settings(String.valueOf(properties.getOrDefault("service.pid", PID)), properties);
+        Settings settings = new Settings(String.valueOf(properties.getOrDefault("service.pid", PID)), properties,
+                ACCEPTED);
         AgentSettings config = AgentSettings.read(settings);
         settings.rejections().forEach(LOG::error);
         settings.unknownKeyWarnings(Config.class).forEach(LOG::warn);

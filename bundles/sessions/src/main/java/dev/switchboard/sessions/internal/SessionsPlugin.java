@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import dev.switchboard.api.config.AcceptedValues;
 import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.plugin.EventSink;
 import dev.switchboard.api.plugin.Plugin;
@@ -116,6 +117,8 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
     static final String HOME_PROPERTY = "switchboard.home";
     static final String PID = "dev.switchboard.sessions";
     private static final Logger LOG = LoggerFactory.getLogger(SessionsPlugin.class);
+    /** Each change of the configuration activates a new instance: what the last one accepted. */
+    private static final AcceptedValues ACCEPTED = new AcceptedValues();
 
     private final Events events = new Events();
     private final ObjectMapper mapper = JsonMapper.builder().build();
@@ -136,7 +139,8 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) throws SQLException, IOException {
-        Settings settings = new Settings(String.valueOf(properties.getOrDefault("service.pid", PID)), properties);
+        Settings settings = new Settings(String.valueOf(properties.getOrDefault("service.pid", PID)), properties,
+                ACCEPTED);
         SessionsSettings config = SessionsSettings.read(settings, properties);
         settings.rejections().forEach(LOG::error);
         settings.unknownKeyWarnings(Config.class).forEach(LOG::warn);
