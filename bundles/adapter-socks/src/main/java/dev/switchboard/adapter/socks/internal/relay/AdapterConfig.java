@@ -7,6 +7,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.api.config.AcceptedValues;
 import dev.switchboard.api.config.Settings;
 
 /**
@@ -25,13 +26,15 @@ public final class AdapterConfig {
     public static final String TIMEOUT_MILLIS_MAX = "3600000";
 
     private static final Logger LOG = LoggerFactory.getLogger(AdapterConfig.class);
+    /** An adapter is activated anew on each change of its configuration: what the last one accepted. */
+    private static final AcceptedValues ACCEPTED = new AcceptedValues();
 
     private AdapterConfig() {
     }
 
     /**
      * Reads {@code properties} with {@code reader}: a value of the wrong type, out of its range or empty
-     * keeps the default and is logged as one ERROR line naming key and value, a key {@code config} does
+     * keeps the value an earlier activation accepted (else the default) and is logged as one ERROR line naming key and value, a key {@code config} does
      * not declare as one WARN line.
      *
      * @param pid names the configuration in the log when Config Admin did not say which it is
@@ -39,7 +42,8 @@ public final class AdapterConfig {
     public static <T> T read(Map<String, ?> properties, String pid, Class<? extends Annotation> config,
             Function<Settings, T> reader) {
         Object configured = properties.get("service.pid");
-        Settings settings = new Settings(configured == null ? pid : String.valueOf(configured), properties);
+        Settings settings = new Settings(configured == null ? pid : String.valueOf(configured), properties,
+                ACCEPTED);
         T read = reader.apply(settings);
         settings.rejections().forEach(LOG::error);
         settings.unknownKeyWarnings(config).forEach(LOG::warn);
