@@ -152,7 +152,7 @@ public final class Settings {
 
     /**
      * Keys that {@code config} (the component's metatype annotation) does not declare and that the
-     * framework does not add: most likely a misspelt setting, which would otherwise be ignored silently.
+     * framework does not add, nor an OSGi specification names ({@code osgi.*}): most likely a misspelt setting, which would otherwise be ignored silently.
      */
     public Set<String> unknownKeys(Class<? extends Annotation> config) {
         Set<String> known = new TreeSet<>(FRAMEWORK_KEYS);
@@ -161,7 +161,8 @@ public final class Settings {
         }
         Set<String> unknown = new TreeSet<>();
         for (String key : properties.keySet()) {
-            if (!known.contains(key) && !key.startsWith(".") && !key.endsWith(".target")) {
+            // "osgi." keys are the component's own service properties (a whiteboard pattern, say)
+            if (!known.contains(key) && !key.startsWith(".") && !key.startsWith("osgi.") && !key.endsWith(".target")) {
                 unknown.add(key);
             }
         }

@@ -81,7 +81,7 @@ class SettingsTest {
     void unknownKeysAreTheOnesNeitherTheConfigNorTheFrameworkDeclares() {
         Settings settings = new Settings("p", Map.of("enforce", "true", "enforec", "false", "my.key", "x",
                 "service.pid", "p~a", "callsign", "A", ".hidden", "x", "officer.target", "(x=y)",
-                "org.apache.karaf.features.configKey", "p-a"));
+                "org.apache.karaf.features.configKey", "p-a", "osgi.http.whiteboard.servlet.pattern", "/jsonrpc"));
 
         assertThat(settings.unknownKeys(Config.class)).containsExactly("enforec");
         assertThat(settings.unknownKeyWarnings(Config.class))

@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,8 +35,16 @@ import dev.switchboard.api.security.Decision;
  */
 final class Dispatcher {
 
-    /** Where a message came from: the bound callsign, the caller's token and origin, its connection. */
-    record Channel(String boundCallsign, String token, String origin, String remote, EventHub.Subscriber subscriber) {
+    /**
+     * Where a message came from: the bound callsign, the caller's token and origin, its connection,
+     * and how many calls its client has in progress (lighter clients' calls run first).
+     */
+    record Channel(String boundCallsign, String token, String origin, String remote, EventHub.Subscriber subscriber,
+            IntSupplier callsInProgress) {
+
+        Channel(String boundCallsign, String token, String origin, String remote, EventHub.Subscriber subscriber) {
+            this(boundCallsign, token, origin, remote, subscriber, () -> 0);
+        }
     }
 
     /**
@@ -50,6 +59,9 @@ final class Dispatcher {
 
     private record MethodName(String method) {
     }
+
+    /** Not Thunder's: in JSON-RPC's range for server errors, beside Thunder's -32000 (timed out). */
+    static final int SERVER_BUSY = -32001;
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** One line per client address and error code every 10 s, 50 lines every 10 s in all. */
@@ -112,6 +124,26 @@ final class Dispatcher {
         return refused("?", channel, new JsonRpcException(ErrorCode.INVALID_REQUEST, detail));
     }
 
+    /**
+     * The answer to a message refused because its client, or all clients together, have too many
+     * calls in progress: an error for each request with an id, nothing for notifications. Not logged
+     * per request: the transport says once that a client is refused.
+     */
+    Answer busy(JsonNode message, String detail) {
+        ArrayNode errors = Json.MAPPER.createArrayNode();
+        for (JsonNode request : message.isArray() ? message : List.of(message)) {
+            metrics.unknown().record(0, SERVER_BUSY);
+            JsonNode id = request.isObject() ? request.get("id") : null;
+            if (id != null && (id.isTextual() || id.isNumber() || id.isNull())) {
+                errors.add(error(id, new JsonRpcException(SERVER_BUSY, "Server busy.", detail)));
+            }
+        }
+        if (errors.isEmpty()) {
+            return new Answer(null, false);
+        }
+        return new Answer(message.isArray() ? errors : errors.get(0), false);
+    }
+
     /** A message refused as a whole, before any request in it was looked at. */
     private Answer refused(String what, Channel channel, JsonRpcException e) {
         metrics.unknown().record(0, e.code());
@@ -157,7 +189,7 @@ final class Dispatcher {
             Caller caller = new Caller(channel.token(), channel.origin());
             JsonNode params = request.get("params");
             Metrics.Cell cell = counted;
-            return invoke(() -> call(plugin, methods, designator, params, caller, channel))
+            return invoke(() -> call(plugin, methods, designator, params, caller, channel), channel.callsInProgress().getAsInt())
                     .handle((result, error) -> {
                         if (error == null) {
                             cell.record(System.nanoTime() - start, 0);
@@ -216,20 +248,21 @@ final class Dispatcher {
         Object run() throws Exception;
     }
 
-    private CompletableFuture<JsonNode> invoke(Work work) {
+    /** Runs the call on a worker, before the calls of clients with more in progress than {@code load}. */
+    private CompletableFuture<JsonNode> invoke(Work work, int load) {
+        CompletableFuture<JsonNode> result = new CompletableFuture<>();
         try {
-            return CompletableFuture.supplyAsync(() -> {
+            workers.execute(Workers.task(load, () -> {
                 try {
-                    return Json.MAPPER.<JsonNode>valueToTree(work.run());
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new CompletionException(e);
+                    result.complete(Json.MAPPER.valueToTree(work.run()));
+                } catch (Throwable e) { // whatever the plugin throws is the call's answer, not the worker's end
+                    result.completeExceptionally(e);
                 }
-            }, workers).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+            }));
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new JsonRpcException(ErrorCode.TIMED_OUT, "too many calls in progress"));
+            return CompletableFuture.failedFuture(new JsonRpcException(SERVER_BUSY, "Server busy.", "the transport is stopping"));
         }
+        return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     private Object call(BoundPlugin plugin, Map<String, MethodHandler> methods, Designator designator, JsonNode params,
@@ -315,13 +348,17 @@ final class Dispatcher {
             LOG.info("{} from {} answered {} {}{}{}", LogText.quote(method), channel.remote(), e.code(), e.getMessage(),
                     e.data() == null ? "" : " (" + LogText.quote(e.data()) + ")", heldBack);
         }
+        return new Answer(error(id, e), false);
+    }
+
+    private static ObjectNode error(JsonNode id, JsonRpcException e) {
         ObjectNode error = Json.MAPPER.createObjectNode().put("code", e.code()).put("message", e.getMessage());
         if (e.data() != null) {
             error.set("data", Json.MAPPER.valueToTree(e.data()));
         }
         ObjectNode response = envelope(id);
         response.set("error", error);
-        return new Answer(response, false);
+        return response;
     }
 
     /**

@@ -4,12 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Map;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -41,6 +40,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.security.SecurityOfficer;
 
 /**
@@ -60,35 +60,57 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     private static final String JSON = "application/json";
     /** Thunder's subprotocols that speak JSON-RPC; "text" and "raw" do not. */
     private static final List<String> SUBPROTOCOLS = List.of("json", "jsonrpc", "notification");
+    private static final String ALLOWED_METHODS = "OPTIONS, POST";
 
+    /** The metatype; the code reads the raw properties through {@link TransportSettings}, with the same ranges. */
     @ObjectClassDefinition(name = "Switchboard JSON-RPC transport")
     public @interface Config {
-        @AttributeDefinition(description = "Check every call with the security officer; off is for development only")
+        @AttributeDefinition(name = "Enforce", description = "Check every call with the security officer; "
+                + "false is for development only. Anything but true or false keeps checking on")
         boolean enforce() default true;
 
-        @AttributeDefinition(description = "Largest request (HTTP body or WebSocket message) in bytes")
-        int maxRequestBytes() default 1024 * 1024;
+        @AttributeDefinition(name = "Largest request", description = "Largest request (HTTP body or WebSocket "
+                + "message) in bytes", min = TransportSettings.MIN_REQUEST_BYTES, max = TransportSettings.MAX_REQUEST_BYTES)
+        int maxRequestBytes() default TransportSettings.DEFAULT_MAX_REQUEST_BYTES;
 
-        @AttributeDefinition(description = "Deepest JSON nesting accepted in a request")
-        int maxNestingDepth() default 64;
+        @AttributeDefinition(name = "Deepest nesting", description = "Deepest JSON nesting accepted in a request",
+                min = TransportSettings.MIN_NESTING_DEPTH, max = TransportSettings.MAX_NESTING_DEPTH)
+        int maxNestingDepth() default TransportSettings.DEFAULT_MAX_NESTING_DEPTH;
 
-        @AttributeDefinition(description = "Most requests in one batch")
-        int maxBatchSize() default 100;
+        @AttributeDefinition(name = "Largest batch", description = "Most requests in one batch",
+                min = TransportSettings.MIN_BATCH_SIZE, max = TransportSettings.MAX_BATCH_SIZE)
+        int maxBatchSize() default TransportSettings.DEFAULT_MAX_BATCH_SIZE;
 
-        @AttributeDefinition(description = "A call that takes longer is answered with -32000")
-        long callTimeoutMillis() default 30_000;
+        @AttributeDefinition(name = "Call timeout", description = "A call that takes longer is answered with -32000",
+                min = TransportSettings.MIN_CALL_TIMEOUT_MILLIS, max = TransportSettings.MAX_CALL_TIMEOUT_MILLIS)
+        long callTimeoutMillis() default TransportSettings.DEFAULT_CALL_TIMEOUT_MILLIS;
 
-        @AttributeDefinition(description = "Threads that run plugin calls")
-        int workerThreads() default 16;
+        @AttributeDefinition(name = "Worker threads", description = "Threads that run plugin calls",
+                min = TransportSettings.MIN_WORKER_THREADS, max = TransportSettings.MAX_WORKER_THREADS)
+        int workerThreads() default TransportSettings.DEFAULT_WORKER_THREADS;
 
-        @AttributeDefinition(description = "Calls waiting for a worker before new ones are refused")
-        int queuedCalls() default 1000;
+        @AttributeDefinition(name = "Calls per client", description = "Calls one client (a WebSocket connection, "
+                + "an HTTP client address) may have in progress, answers not yet written included; a message "
+                + "beyond it is refused with -32001 (HTTP 503)",
+                min = TransportSettings.MIN_CALLS_PER_CLIENT, max = TransportSettings.MAX_CALLS_PER_CLIENT)
+        int maxCallsPerClient() default TransportSettings.DEFAULT_MAX_CALLS_PER_CLIENT;
 
-        @AttributeDefinition(description = "A WebSocket silent for this long is closed")
-        long webSocketIdleTimeoutSeconds() default 300;
+        @AttributeDefinition(name = "Calls in progress", description = "Calls all clients together may have in "
+                + "progress; a message beyond it is refused with -32001 (HTTP 503)",
+                min = TransportSettings.MIN_CALLS_IN_PROGRESS, max = TransportSettings.MAX_CALLS_IN_PROGRESS)
+        int maxCallsInProgress() default TransportSettings.DEFAULT_MAX_CALLS_IN_PROGRESS;
 
-        @AttributeDefinition(description = "Serve the request metrics in Prometheus text format on GET /metrics "
-                + "(without a token, on the address HTTP listens on)")
+        @AttributeDefinition(name = "Unread bytes per WebSocket", description = "A WebSocket client that leaves "
+                + "more bytes of answers and events unread is closed (1008)",
+                min = TransportSettings.MIN_PENDING_BYTES, max = TransportSettings.MAX_PENDING_BYTES)
+        int maxPendingBytesPerConnection() default TransportSettings.DEFAULT_MAX_PENDING_BYTES;
+
+        @AttributeDefinition(name = "WebSocket idle timeout", description = "A WebSocket silent for this long is "
+                + "closed", min = TransportSettings.MIN_IDLE_TIMEOUT_SECONDS, max = TransportSettings.MAX_IDLE_TIMEOUT_SECONDS)
+        long webSocketIdleTimeoutSeconds() default TransportSettings.DEFAULT_IDLE_TIMEOUT_SECONDS;
+
+        @AttributeDefinition(name = "Metrics endpoint", description = "Serve the request metrics in Prometheus text "
+                + "format on GET /metrics (without a token, on the address HTTP listens on)")
         boolean metricsEndpoint() default true;
     }
 
@@ -96,20 +118,22 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     private final transient PluginRegistry registry;
     private final transient ConfigurationAdmin configurationAdmin;
     private final transient Metrics metrics;
+    private final transient CallBudget budget = new CallBudget(TransportSettings.DEFAULT_MAX_CALLS_PER_CLIENT,
+            TransportSettings.DEFAULT_MAX_CALLS_IN_PROGRESS);
     private transient ThreadPoolExecutor workers;
     private transient volatile Limits limits;
 
     /** The settings a request is checked against; replaced as a whole when the configuration changes. */
-    private record Limits(Config config, ObjectMapper parser, Dispatcher dispatcher) {
+    record Limits(TransportSettings settings, ObjectMapper parser, Dispatcher dispatcher) {
     }
 
     @Activate
     public JsonRpcServlet(@Reference PluginRegistry registry, @Reference ConfigurationAdmin configurationAdmin,
-            @Reference Metrics metrics, Config config) {
+            @Reference Metrics metrics, Map<String, Object> properties) {
         this.registry = registry;
         this.configurationAdmin = configurationAdmin;
         this.metrics = metrics;
-        modified(config);
+        modified(properties);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -124,21 +148,23 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     }
 
     @Modified
-    void modified(Config config) {
+    void modified(Map<String, Object> properties) {
+        Settings read = new Settings(PID, properties);
+        TransportSettings settings = TransportSettings.read(read, limits == null ? TransportSettings.DEFAULTS : limits.settings());
+        read.rejections().forEach(LOG::error);
+        read.unknownKeyWarnings(Config.class).forEach(LOG::warn);
+        if (settings.maxCallsPerClient() < settings.maxBatchSize()) {
+            LOG.warn("Configuration {}: maxCallsPerClient {} is below maxBatchSize {}: larger batches are always refused",
+                    PID, settings.maxCallsPerClient(), settings.maxBatchSize());
+        }
         ThreadPoolExecutor previous = workers;
-        AtomicInteger threads = new AtomicInteger();
-        workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(config.queuedCalls()), r -> {
-                    Thread t = new Thread(r, "switchboard-rpc-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        workers.allowCoreThreadTimeOut(true);
-        Dispatcher dispatcher = new Dispatcher(registry, enforcement, workers, config.callTimeoutMillis(),
-                config.maxBatchSize(), this::isConfigured, metrics);
-        limits = new Limits(config, Json.requestParser(config.maxNestingDepth()), dispatcher);
-        enforcement.enforce(config.enforce());
-        if (!config.enforce()) {
+        workers = Workers.start(settings.workerThreads());
+        budget.limits(settings.maxCallsPerClient(), settings.maxCallsInProgress());
+        Dispatcher dispatcher = new Dispatcher(registry, enforcement, workers, settings.callTimeoutMillis(),
+                settings.maxBatchSize(), this::isConfigured, metrics);
+        limits = new Limits(settings, Json.requestParser(settings.maxNestingDepth()), dispatcher);
+        enforcement.enforce(settings.enforce());
+        if (!settings.enforce()) {
             LOG.warn("Security enforcement is off: every caller may call every plugin");
         }
         if (previous != null) {
@@ -153,10 +179,10 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
 
     @Override
     protected void configure(JettyWebSocketServletFactory factory) {
-        Config config = limits.config();
-        factory.setIdleTimeout(Duration.ofSeconds(config.webSocketIdleTimeoutSeconds()));
-        factory.setMaxTextMessageSize(config.maxRequestBytes());
-        factory.setMaxBinaryMessageSize(config.maxRequestBytes());
+        TransportSettings settings = limits.settings();
+        factory.setIdleTimeout(Duration.ofSeconds(settings.webSocketIdleTimeoutSeconds()));
+        factory.setMaxTextMessageSize(settings.maxRequestBytes());
+        factory.setMaxBinaryMessageSize(settings.maxRequestBytes());
         factory.setCreator(this::createWebSocket);
     }
 
@@ -179,8 +205,8 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
         List<String> queryToken = request.getParameterMap().get("token");
         String token = queryToken == null || queryToken.isEmpty() ? protocolToken : queryToken.get(0);
         String callsign = boundCallsign(request.getHttpServletRequest());
-        return new WebSocketConnection(() -> limits.parser(), () -> limits.dispatcher(), callsign, token,
-                request.getOrigin(), String.valueOf(request.getRemoteSocketAddress()), registry.events());
+        return new WebSocketConnection(() -> limits, budget, callsign, token, request.getOrigin(),
+                String.valueOf(request.getRemoteSocketAddress()), registry.events());
     }
 
     /** Three base64url parts separated by dots. */
@@ -188,12 +214,48 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
         return value.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
     }
 
+    /**
+     * POST carries JSON-RPC, GET the WebSocket upgrade, OPTIONS says so; any other method, and any
+     * path deeper than {@code /jsonrpc/<Callsign>}, is answered with a JSON-RPC error object.
+     */
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        String path = request.getPathInfo();
+        if (path != null && path.indexOf('/', 1) >= 0) {
+            HttpErrorBody.write(request, response, HttpServletResponse.SC_NOT_FOUND,
+                    "no JSON-RPC endpoint here: POST to /jsonrpc or /jsonrpc/<Callsign>");
+            return;
+        }
+        switch (request.getMethod()) {
+            case "POST", "GET" -> super.service(request, response);
+            case "OPTIONS" -> {
+                response.setHeader("Allow", ALLOWED_METHODS);
+                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            }
+            default -> methodNotAllowed(request, response);
+        }
+    }
+
+    /** A GET that is not a WebSocket upgrade. */
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        methodNotAllowed(request, response);
+    }
+
+    private static void methodNotAllowed(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Allow", ALLOWED_METHODS);
+        HttpErrorBody.write(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                "JSON-RPC is spoken on POST or a WebSocket upgrade, not " + LogText.quote(request.getMethod()));
+    }
+
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Limits current = limits;
+        String client = request.getRemoteAddr();
         Dispatcher.Channel channel = new Dispatcher.Channel(boundCallsign(request), bearerToken(request),
-                request.getHeader("Origin"), request.getRemoteAddr() + ":" + request.getRemotePort(), null);
-        int max = current.config().maxRequestBytes();
+                request.getHeader("Origin"), client + ":" + request.getRemotePort(), null,
+                () -> budget.inProgress(client));
+        int max = current.settings().maxRequestBytes();
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = request.getContentLengthLong() > max ? null : in.readNBytes(max + 1);
@@ -217,28 +279,29 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
             write(response, HttpServletResponse.SC_BAD_REQUEST, current.dispatcher().parseError("empty body", channel));
             return;
         }
-        Dispatcher.Answer answer = current.dispatcher().answer(message, channel).join();
-        write(response, answer.unauthenticated() ? HttpServletResponse.SC_UNAUTHORIZED : HttpServletResponse.SC_OK, answer);
+        int calls = callsIn(message, current.settings());
+        CallBudget.Admission admission = budget.tryAcquire(client, calls);
+        if (admission != CallBudget.Admission.ADMITTED) {
+            String reason = budget.whyRefused(client, calls);
+            if (admission == CallBudget.Admission.REFUSED) {
+                LOG.warn("HTTP client {} refused {} calls: {}; refusing until its calls are answered", client, calls,
+                        reason);
+            }
+            response.setHeader("Retry-After", "1");
+            write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, current.dispatcher().busy(message, reason));
+            return;
+        }
+        try {
+            Dispatcher.Answer answer = current.dispatcher().answer(message, channel).join();
+            write(response, answer.unauthenticated() ? HttpServletResponse.SC_UNAUTHORIZED : HttpServletResponse.SC_OK, answer);
+        } finally {
+            budget.release(client, calls);
+        }
     }
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        methodNotAllowed(response);
-    }
-
-    @Override
-    protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        methodNotAllowed(response);
-    }
-
-    @Override
-    protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        methodNotAllowed(response);
-    }
-
-    private static void methodNotAllowed(HttpServletResponse response) throws IOException {
-        response.setHeader("Allow", "POST");
-        response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "JSON-RPC is spoken on POST or a WebSocket upgrade");
+    /** The calls a message holds, as the budget counts them: a batch too large to be answered counts one. */
+    static int callsIn(JsonNode message, TransportSettings settings) {
+        return message.isArray() && message.size() > 1 && message.size() <= settings.maxBatchSize() ? message.size() : 1;
     }
 
     private static void write(HttpServletResponse response, int status, Dispatcher.Answer answer) throws IOException {

@@ -2,6 +2,7 @@ package dev.switchboard.rpc.internal;
 
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Map;
 
 import jakarta.servlet.Servlet;
 
@@ -15,6 +16,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.switchboard.api.config.Settings;
 
 /**
  * Registers the {@code /metrics} servlet on the Servlet Whiteboard while the transport's
@@ -30,23 +33,29 @@ public class MetricsEndpoint {
     private final BundleContext context;
     private final Metrics metrics;
     private ServiceRegistration<Servlet> registration;
+    private boolean activated;
 
     @Activate
-    public MetricsEndpoint(BundleContext context, @Reference Metrics metrics, JsonRpcServlet.Config config) {
+    public MetricsEndpoint(BundleContext context, @Reference Metrics metrics, Map<String, Object> configuration) {
         this.context = context;
         this.metrics = metrics;
-        modified(config);
+        modified(configuration);
     }
 
+    /** Reads {@code metricsEndpoint} only; the transport reads, and reports on, the rest of the configuration. */
     @Modified
-    synchronized void modified(JsonRpcServlet.Config config) {
-        if (config.metricsEndpoint() && registration == null) {
+    synchronized void modified(Map<String, Object> configuration) {
+        Settings settings = new Settings(JsonRpcServlet.PID, configuration);
+        boolean serve = settings.flag("metricsEndpoint", registration != null || !activated);
+        settings.rejections().forEach(LOG::error);
+        activated = true;
+        if (serve && registration == null) {
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, PATH);
             properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "switchboard-metrics");
             registration = context.registerService(Servlet.class, new MetricsServlet(metrics), properties);
             LOG.info("Request metrics served on GET {}", PATH);
-        } else if (!config.metricsEndpoint() && registration != null) {
+        } else if (!serve && registration != null) {
             withdraw();
             LOG.info("Request metrics no longer served on {}", PATH);
         }

@@ -1,40 +1,48 @@
 package dev.switchboard.rpc.internal;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.api.config.LogText;
 
 /**
  * One WebSocket client. Messages are answered as their calls complete, so a slow call does not
- * hold up the next message; the token given on the upgrade applies to every message.
+ * hold up the next message; the token given on the upgrade applies to every message. A message
+ * is admitted only while the connection's calls in progress (answers not yet written included)
+ * stay within the {@link CallBudget}, else it is answered -32001; a client that leaves more than
+ * {@code maxPendingBytesPerConnection} of answers and events unread is closed, not buffered for.
  * Public because Jetty looks up the listener methods with a public lookup.
  */
 public final class WebSocketConnection implements Session.Listener.AutoDemanding, EventHub.Subscriber {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
-    private final Supplier<ObjectMapper> parser;
-    private final Supplier<Dispatcher> dispatcher;
+    private final Supplier<JsonRpcServlet.Limits> limits;
+    private final CallBudget budget;
     private final Dispatcher.Channel channel;
     private final EventHub events;
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Session session;
 
-    WebSocketConnection(Supplier<ObjectMapper> parser, Supplier<Dispatcher> dispatcher, String boundCallsign,
-            String token, String origin, String remote, EventHub events) {
-        this.parser = parser;
-        this.dispatcher = dispatcher;
-        this.channel = new Dispatcher.Channel(boundCallsign, token, origin, remote, this);
+    WebSocketConnection(Supplier<JsonRpcServlet.Limits> limits, CallBudget budget, String boundCallsign, String token,
+            String origin, String remote, EventHub events) {
+        this.limits = limits;
+        this.budget = budget;
+        this.channel = new Dispatcher.Channel(boundCallsign, token, origin, remote, this,
+                () -> budget.inProgress(this));
         this.events = events;
     }
 
@@ -45,29 +53,47 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
 
     @Override
     public void onWebSocketText(String text) {
-        Dispatcher current = dispatcher.get();
+        JsonRpcServlet.Limits current = limits.get();
+        Dispatcher dispatcher = current.dispatcher();
         JsonNode message;
         try {
-            message = parser.get().readTree(text);
+            message = current.parser().readTree(text);
         } catch (StreamConstraintsException e) {
-            reply(current.invalidRequest(e.getOriginalMessage(), channel));
+            reply(dispatcher.invalidRequest(e.getOriginalMessage(), channel), 0);
             return;
         } catch (JsonProcessingException e) {
-            reply(current.parseError(e.getOriginalMessage(), channel));
+            reply(dispatcher.parseError(e.getOriginalMessage(), channel), 0);
             return;
         }
         if (message == null || message.isMissingNode()) {
-            reply(current.parseError("empty message", channel));
+            reply(dispatcher.parseError("empty message", channel), 0);
             return;
         }
-        current.answer(message, channel).thenAccept(this::reply);
+        int calls = JsonRpcServlet.callsIn(message, current.settings());
+        CallBudget.Admission admission = budget.tryAcquire(this, calls);
+        if (admission != CallBudget.Admission.ADMITTED) {
+            String reason = budget.whyRefused(this, calls);
+            if (admission == CallBudget.Admission.REFUSED) {
+                LOG.warn("WebSocket {} refused {} calls: {}; refusing until its calls are answered", channel.remote(),
+                        calls, reason);
+            }
+            reply(dispatcher.busy(message, reason), 0);
+            return;
+        }
+        dispatcher.answer(message, channel).whenComplete((answer, failure) -> {
+            if (answer == null) { // not expected: the dispatcher answers every failure
+                budget.release(this, calls);
+            } else {
+                reply(answer, calls);
+            }
+        });
     }
 
     /** Thunder speaks JSON-RPC in text frames only. */
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
         callback.succeed();
-        reply(dispatcher.get().invalidRequest("JSON-RPC is sent in text frames, not binary", channel));
+        reply(limits.get().dispatcher().invalidRequest("JSON-RPC is sent in text frames, not binary", channel), 0);
     }
 
     @Override
@@ -78,23 +104,81 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
         events.unregisterAll(this);
+        budget.forget(this);
     }
 
+    /** An event: counted against the unread bytes like any answer. */
     @Override
     public void send(String message) {
+        send(message, () -> {
+        });
+    }
+
+    /**
+     * Queues a whole message; {@code written} runs once, when Jetty has written it or given up
+     * (connection closed), or at once when it is not queued.
+     */
+    private void send(String message, Runnable written) {
         Session current = session;
-        if (current != null && current.isOpen()) {
-            // Whole messages only; Jetty queues them, bounded by its max outgoing frames.
-            synchronized (this) {
-                current.sendText(message, Callback.from(() -> {
-                }, failure -> LOG.debug("Cannot send to {}: {}", channel.remote(), LogText.quote(failure))));
-            }
+        if (current == null || !current.isOpen() || closing.get()) {
+            written.run();
+            return;
+        }
+        long bytes = utf8Length(message);
+        long pending = pendingBytes.addAndGet(bytes);
+        int max = limits.get().settings().maxPendingBytesPerConnection();
+        if (pending > max) {
+            pendingBytes.addAndGet(-bytes);
+            written.run();
+            closeUnread(current, pending - bytes, max);
+            return;
+        }
+        Runnable done = () -> {
+            pendingBytes.addAndGet(-bytes);
+            written.run();
+        };
+        // Jetty queues whole messages in order; the pending count is what bounds that queue.
+        synchronized (this) {
+            current.sendText(message, Callback.from(done, failure -> {
+                LOG.debug("Cannot send to {}: {}", channel.remote(), LogText.quote(failure));
+                done.run();
+            }));
         }
     }
 
-    private void reply(Dispatcher.Answer answer) {
-        if (answer.body() != null) {
-            send(answer.body().toString());
+    /**
+     * Closes a client that does not read what it asked for. The close frame may never reach a
+     * client that does not read, so the connection is dropped too, releasing what was queued.
+     */
+    private void closeUnread(Session current, long pending, int max) {
+        if (closing.compareAndSet(false, true)) {
+            LOG.warn("WebSocket {} closed (1008): {} bytes of answers unread, more would exceed "
+                    + "maxPendingBytesPerConnection {}", channel.remote(), pending, max);
+            current.close(StatusCode.POLICY_VIOLATION, "answers not read", Callback.NOOP);
+            current.disconnect();
         }
+    }
+
+    private void reply(Dispatcher.Answer answer, int calls) {
+        Runnable release = () -> budget.release(this, calls);
+        if (answer.body() == null) {
+            release.run();
+        } else {
+            send(answer.body().toString(), release);
+        }
+    }
+
+    /** What Jetty will write for a text, without encoding it twice. */
+    private static long utf8Length(String text) {
+        long bytes = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x800) {
+                bytes += Character.isSurrogate(c) ? 1 : 2; // a surrogate pair is 4 bytes for 2 chars
+            } else if (c >= 0x80) {
+                bytes++;
+            }
+        }
+        return bytes;
     }
 }

@@ -1,0 +1,95 @@
+package dev.switchboard.rpc.internal;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How many calls each client (a WebSocket connection, or an HTTP client's address) and all
+ * clients together have in progress, from admission until the answer is written. A message is
+ * admitted whole or refused whole, so memory held for calls and unwritten answers stays bounded
+ * however fast clients send. The last quarter of the total is kept for light clients (fewer
+ * than a tenth of the per-client bound in progress), so that a few well-behaved callers still get
+ * through when heavy ones have taken the rest.
+ */
+final class CallBudget {
+
+    /** What {@link #tryAcquire} decided; a refusal says whether it is the client's first since it was last admitted. */
+    enum Admission {
+        ADMITTED, REFUSED, REFUSED_AGAIN
+    }
+
+    /** Clients remembered as refused (for one log line each) before the memory is cleared. */
+    private static final int REMEMBERED_REFUSALS = 10_000;
+
+    private final Map<Object, Integer> byClient = new HashMap<>();
+    private final Set<Object> refused = new HashSet<>();
+    private int perClient;
+    private int total;
+    private int inProgress;
+
+    CallBudget(int perClient, int total) {
+        limits(perClient, total);
+    }
+
+    /** New bounds apply to new admissions; calls in progress finish. */
+    synchronized void limits(int perClient, int total) {
+        this.perClient = perClient;
+        this.total = total;
+    }
+
+    synchronized Admission tryAcquire(Object client, int calls) {
+        int own = byClient.getOrDefault(client, 0);
+        if (own + calls > perClient || inProgress + calls > room(own + calls)) {
+            if (refused.size() >= REMEMBERED_REFUSALS) {
+                refused.clear();
+            }
+            return refused.add(client) ? Admission.REFUSED : Admission.REFUSED_AGAIN;
+        }
+        refused.remove(client);
+        byClient.put(client, own + calls);
+        inProgress += calls;
+        return Admission.ADMITTED;
+    }
+
+    /** Why {@link #tryAcquire} would refuse these calls now, in words for the client and the log. */
+    synchronized String whyRefused(Object client, int calls) {
+        int own = byClient.getOrDefault(client, 0);
+        if (own + calls > perClient) {
+            return "this client has " + own + " calls in progress and sent " + calls + " (maxCallsPerClient "
+                    + perClient + ")";
+        }
+        return "the host has " + inProgress + " calls in progress and " + calls + " more would exceed the "
+                + room(own + calls) + " open to a client with as many (maxCallsInProgress " + total + ")";
+    }
+
+    /** The total a client may fill: all of it for a light client, three quarters for others. */
+    private int room(int clientCalls) {
+        boolean light = clientCalls <= Math.max(1, perClient / 10);
+        return light ? total : total - total / 4;
+    }
+
+    synchronized void release(Object client, int calls) {
+        int own = byClient.getOrDefault(client, 0) - calls;
+        if (own <= 0) {
+            byClient.remove(client);
+        } else {
+            byClient.put(client, own);
+        }
+        inProgress -= calls;
+    }
+
+    /** Forgets a client that is gone (a closed WebSocket). */
+    synchronized void forget(Object client) {
+        refused.remove(client);
+    }
+
+    synchronized int inProgress(Object client) {
+        return byClient.getOrDefault(client, 0);
+    }
+
+    synchronized int inProgress() {
+        return inProgress;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.switchboard.rpc.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class WorkersTest {
+
+    @Test
+    void waitingCallsRunLightestClientFirstThenInArrivalOrder() throws Exception {
+        ThreadPoolExecutor workers = Workers.start(1);
+        try {
+            CountDownLatch busy = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            workers.execute(Workers.task(0, () -> {
+                busy.countDown();
+                await(release);
+            }));
+            assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+            List<String> ran = new CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(5);
+            for (String name : new String[] {"heavy-a:100", "heavy-b:100", "light:1", "middle:50", "heavy-c:100"}) {
+                int load = Integer.parseInt(name.substring(name.indexOf(':') + 1));
+                workers.execute(Workers.task(load, () -> {
+                    ran.add(name.substring(0, name.indexOf(':')));
+                    done.countDown();
+                }));
+            }
+            release.countDown();
+            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(ran).containsExactly("light", "middle", "heavy-a", "heavy-b", "heavy-c");
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
