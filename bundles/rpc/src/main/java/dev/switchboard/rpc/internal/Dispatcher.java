@@ -253,6 +253,9 @@ final class Dispatcher {
         CompletableFuture<JsonNode> result = new CompletableFuture<>();
         try {
             workers.execute(Workers.task(load, () -> {
+                if (result.isDone()) {
+                    return; // timed out while waiting: answered already, not worth a worker
+                }
                 try {
                     result.complete(Json.MAPPER.valueToTree(work.run()));
                 } catch (Throwable e) { // whatever the plugin throws is the call's answer, not the worker's end

@@ -150,7 +150,8 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     @Modified
     void modified(Map<String, Object> properties) {
         Settings read = new Settings(PID, properties);
-        TransportSettings settings = TransportSettings.read(read, limits == null ? TransportSettings.DEFAULTS : limits.settings());
+        TransportSettings settings = TransportSettings.read(read, properties,
+                limits == null ? TransportSettings.DEFAULTS : limits.settings());
         read.rejections().forEach(LOG::error);
         read.unknownKeyWarnings(Config.class).forEach(LOG::warn);
         if (settings.maxCallsPerClient() < settings.maxBatchSize()) {

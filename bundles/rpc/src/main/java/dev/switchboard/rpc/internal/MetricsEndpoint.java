@@ -33,7 +33,6 @@ public class MetricsEndpoint {
     private final BundleContext context;
     private final Metrics metrics;
     private ServiceRegistration<Servlet> registration;
-    private boolean activated;
 
     @Activate
     public MetricsEndpoint(BundleContext context, @Reference Metrics metrics, Map<String, Object> configuration) {
@@ -46,9 +45,9 @@ public class MetricsEndpoint {
     @Modified
     synchronized void modified(Map<String, Object> configuration) {
         Settings settings = new Settings(JsonRpcServlet.PID, configuration);
-        boolean serve = settings.flag("metricsEndpoint", registration != null || !activated);
+        // absent: the default (served); refused: as it is
+        boolean serve = settings.flag("metricsEndpoint", !configuration.containsKey("metricsEndpoint") || registration != null);
         settings.rejections().forEach(LOG::error);
-        activated = true;
         if (serve && registration == null) {
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, PATH);

@@ -1,5 +1,7 @@
 package dev.switchboard.rpc.internal;
 
+import java.util.Map;
+
 import dev.switchboard.api.config.Settings;
 
 /**
@@ -55,9 +57,26 @@ record TransportSettings(boolean enforce, int maxRequestBytes, int maxNestingDep
 
     /**
      * Reads every key but {@code metricsEndpoint} (its own component reads that); mistakes are left
-     * in {@code settings.rejections()}.
+     * in {@code settings.rejections()}. A key that is absent takes its default; a key whose value
+     * is refused keeps the previous value.
      */
-    static TransportSettings read(Settings settings, TransportSettings previous) {
+    static TransportSettings read(Settings settings, Map<String, ?> properties, TransportSettings previous) {
+        TransportSettings kept = new TransportSettings(true,
+                properties.containsKey("maxRequestBytes") ? previous.maxRequestBytes() : DEFAULTS.maxRequestBytes(),
+                properties.containsKey("maxNestingDepth") ? previous.maxNestingDepth() : DEFAULTS.maxNestingDepth(),
+                properties.containsKey("maxBatchSize") ? previous.maxBatchSize() : DEFAULTS.maxBatchSize(),
+                properties.containsKey("callTimeoutMillis") ? previous.callTimeoutMillis() : DEFAULTS.callTimeoutMillis(),
+                properties.containsKey("workerThreads") ? previous.workerThreads() : DEFAULTS.workerThreads(),
+                properties.containsKey("maxCallsPerClient") ? previous.maxCallsPerClient() : DEFAULTS.maxCallsPerClient(),
+                properties.containsKey("maxCallsInProgress") ? previous.maxCallsInProgress() : DEFAULTS.maxCallsInProgress(),
+                properties.containsKey("maxPendingBytesPerConnection") ? previous.maxPendingBytesPerConnection()
+                        : DEFAULTS.maxPendingBytesPerConnection(),
+                properties.containsKey("webSocketIdleTimeoutSeconds") ? previous.webSocketIdleTimeoutSeconds()
+                        : DEFAULTS.webSocketIdleTimeoutSeconds());
+        return readOver(settings, kept);
+    }
+
+    private static TransportSettings readOver(Settings settings, TransportSettings previous) {
         return new TransportSettings(
                 // the safe value, whatever was in force: a typo must never turn checking off
                 settings.flag("enforce", true),

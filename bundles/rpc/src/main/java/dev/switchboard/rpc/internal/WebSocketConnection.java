@@ -124,15 +124,16 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
             written.run();
             return;
         }
-        long bytes = utf8Length(message);
-        long pending = pendingBytes.addAndGet(bytes);
+        // What is already queued decides: one answer larger than the bound still goes to a client that reads.
+        long pending = pendingBytes.get();
         int max = limits.get().settings().maxPendingBytesPerConnection();
         if (pending > max) {
-            pendingBytes.addAndGet(-bytes);
             written.run();
-            closeUnread(current, pending - bytes, max);
+            closeUnread(current, pending, max);
             return;
         }
+        long bytes = utf8Length(message);
+        pendingBytes.addAndGet(bytes);
         Runnable done = () -> {
             pendingBytes.addAndGet(-bytes);
             written.run();
@@ -150,10 +151,10 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
      * Closes a client that does not read what it asked for. The close frame may never reach a
      * client that does not read, so the connection is dropped too, releasing what was queued.
      */
-    private void closeUnread(Session current, long pending, int max) {
+    private void closeUnread(Session current, long pending, long max) {
         if (closing.compareAndSet(false, true)) {
-            LOG.warn("WebSocket {} closed (1008): {} bytes of answers unread, more would exceed "
-                    + "maxPendingBytesPerConnection {}", channel.remote(), pending, max);
+            LOG.warn("WebSocket {} closed (1008): {} bytes of answers unread exceed maxPendingBytesPerConnection {}",
+                    channel.remote(), pending, max);
             current.close(StatusCode.POLICY_VIOLATION, "answers not read", Callback.NOOP);
             current.disconnect();
         }

@@ -12,27 +12,44 @@ class TransportSettingsTest {
 
     private final TransportSettings tuned = new TransportSettings(false, 4096, 10, 5, 1000, 2, 50, 500, 70_000, 60);
 
-    private static Settings settings(Map<String, ?> properties) {
+    private Map<String, ?> properties = Map.of();
+
+    private Settings settings(Map<String, ?> properties) {
+        this.properties = properties;
         return new Settings(JsonRpcServlet.PID, properties);
+    }
+
+    private TransportSettings read(Settings settings, TransportSettings previous) {
+        return TransportSettings.read(settings, properties, previous);
+    }
+
+    @Test
+    void aKeyTakenOutReturnsToItsDefault() {
+        assertThat(read(settings(Map.of("enforce", "false")), tuned)).isEqualTo(
+                new TransportSettings(false, TransportSettings.DEFAULT_MAX_REQUEST_BYTES, TransportSettings.DEFAULT_MAX_NESTING_DEPTH,
+                        TransportSettings.DEFAULT_MAX_BATCH_SIZE, TransportSettings.DEFAULT_CALL_TIMEOUT_MILLIS,
+                        TransportSettings.DEFAULT_WORKER_THREADS, TransportSettings.DEFAULT_MAX_CALLS_PER_CLIENT,
+                        TransportSettings.DEFAULT_MAX_CALLS_IN_PROGRESS, TransportSettings.DEFAULT_MAX_PENDING_BYTES,
+                        TransportSettings.DEFAULT_IDLE_TIMEOUT_SECONDS));
     }
 
     @Test
     void enforceAnythingButTrueOrFalseKeepsCheckingOnAndSaysSo() {
         for (String bad : new String[] {"maybe", "", "yes", "1", "off"}) {
             Settings read = settings(Map.of("enforce", bad));
-            assertThat(TransportSettings.read(read, tuned).enforce()).as(bad).isTrue();
+            assertThat(read(read, tuned).enforce()).as(bad).isTrue();
             assertThat(read.rejections()).as(bad).singleElement().asString()
                     .contains("dev.switchboard.rpc", "enforce", "\"" + bad + "\"", "keeping true");
         }
-        assertThat(TransportSettings.read(settings(Map.of("enforce", "false")), TransportSettings.DEFAULTS).enforce()).isFalse();
-        assertThat(TransportSettings.read(settings(Map.of("enforce", " TRUE ")), tuned).enforce()).isTrue();
-        assertThat(TransportSettings.read(settings(Map.of("enforce", Boolean.FALSE)), tuned).enforce()).isFalse();
+        assertThat(read(settings(Map.of("enforce", "false")), TransportSettings.DEFAULTS).enforce()).isFalse();
+        assertThat(read(settings(Map.of("enforce", " TRUE ")), tuned).enforce()).isTrue();
+        assertThat(read(settings(Map.of("enforce", Boolean.FALSE)), tuned).enforce()).isFalse();
     }
 
     @Test
     void aNumberOutOfRangeKeepsThePreviousValue() {
         Settings read = settings(Map.of("maxRequestBytes", "-5", "maxCallsPerClient", 0, "callTimeoutMillis", "99999999999"));
-        TransportSettings next = TransportSettings.read(read, tuned);
+        TransportSettings next = read(read, tuned);
         assertThat(next.maxRequestBytes()).isEqualTo(4096);
         assertThat(next.maxCallsPerClient()).isEqualTo(50);
         assertThat(next.callTimeoutMillis()).isEqualTo(1000);
@@ -44,8 +61,10 @@ class TransportSettingsTest {
     void wrongTypesAndEmptyValuesKeepThePreviousValue() {
         Settings read = settings(Map.of("maxBatchSize", "lots", "workerThreads", "", "maxPendingBytesPerConnection", "1.5",
                 "webSocketIdleTimeoutSeconds", "  "));
-        TransportSettings next = TransportSettings.read(read, tuned);
-        assertThat(next).isEqualTo(new TransportSettings(true, 4096, 10, 5, 1000, 2, 50, 500, 70_000, 60));
+        TransportSettings next = read(read, tuned);
+        assertThat(next).isEqualTo(new TransportSettings(true, TransportSettings.DEFAULT_MAX_REQUEST_BYTES,
+                TransportSettings.DEFAULT_MAX_NESTING_DEPTH, 5, TransportSettings.DEFAULT_CALL_TIMEOUT_MILLIS, 2,
+                TransportSettings.DEFAULT_MAX_CALLS_PER_CLIENT, TransportSettings.DEFAULT_MAX_CALLS_IN_PROGRESS, 70_000, 60));
         assertThat(read.rejections()).hasSize(4);
     }
 
@@ -64,12 +83,12 @@ class TransportSettingsTest {
             long max = Long.parseLong(range[1]);
             for (long accepted : new long[] {min, max}) {
                 Settings read = settings(Map.of(key, String.valueOf(accepted)));
-                TransportSettings.read(read, TransportSettings.DEFAULTS);
+                read(read, TransportSettings.DEFAULTS);
                 assertThat(read.rejections()).as(key + "=" + accepted).isEmpty();
             }
             for (long refused : new long[] {min - 1, max + 1}) {
                 Settings read = settings(Map.of(key, String.valueOf(refused)));
-                TransportSettings.read(read, TransportSettings.DEFAULTS);
+                read(read, TransportSettings.DEFAULTS);
                 assertThat(read.rejections()).as(key + "=" + refused).hasSize(1);
             }
         });
@@ -79,7 +98,7 @@ class TransportSettingsTest {
     void unknownKeysAreNamedAndKnownOnesAreNot() {
         Settings read = settings(Map.of("enforce", "true", "maxRequestByte", "10", "queuedCalls", "5", "metricsEndpoint",
                 "false", "service.pid", "dev.switchboard.rpc", "felix.fileinstall.filename", "file:/etc/x.cfg"));
-        TransportSettings.read(read, TransportSettings.DEFAULTS);
+        read(read, TransportSettings.DEFAULTS);
         assertThat(read.unknownKeyWarnings(JsonRpcServlet.Config.class)).hasSize(2)
                 .anySatisfy(line -> assertThat(line).contains("\"maxRequestByte\""))
                 .anySatisfy(line -> assertThat(line).contains("\"queuedCalls\""));
@@ -88,7 +107,7 @@ class TransportSettingsTest {
     @Test
     void noPropertiesGiveTheDefaults() {
         Settings read = settings(Map.of());
-        assertThat(TransportSettings.read(read, TransportSettings.DEFAULTS)).isEqualTo(TransportSettings.DEFAULTS);
+        assertThat(read(read, TransportSettings.DEFAULTS)).isEqualTo(TransportSettings.DEFAULTS);
         assertThat(read.rejections()).isEmpty();
     }
 }
