@@ -1,9 +1,10 @@
 package dev.switchboard.rpc.internal;
 
+import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
+
+import dev.switchboard.api.config.LogThrottle;
 
 /**
  * How many calls each client (a WebSocket connection, or an HTTP client's address) and all
@@ -15,16 +16,10 @@ import java.util.Set;
  */
 final class CallBudget {
 
-    /** What {@link #tryAcquire} decided; a refusal says whether it is the client's first since it was last admitted. */
-    enum Admission {
-        ADMITTED, REFUSED, REFUSED_AGAIN
-    }
-
-    /** Clients remembered as refused (for one log line each) before the memory is cleared. */
-    private static final int REMEMBERED_REFUSALS = 10_000;
+    /** Refusal lines: one per client address and 10 s, saying how many were held back. */
+    static final LogThrottle REFUSAL_LINES = new LogThrottle(Duration.ofSeconds(10), 4096, 50);
 
     private final Map<Object, Integer> byClient = new HashMap<>();
-    private final Set<Object> refused = new HashSet<>();
     private int perClient;
     private int total;
     private int inProgress;
@@ -39,18 +34,15 @@ final class CallBudget {
         this.total = total;
     }
 
-    synchronized Admission tryAcquire(Object client, int calls) {
+    /** @return whether the calls are admitted; if so, {@link #release} them when their answer is written */
+    synchronized boolean tryAcquire(Object client, int calls) {
         int own = byClient.getOrDefault(client, 0);
         if (own + calls > perClient || inProgress + calls > room(own + calls)) {
-            if (refused.size() >= REMEMBERED_REFUSALS) {
-                refused.clear();
-            }
-            return refused.add(client) ? Admission.REFUSED : Admission.REFUSED_AGAIN;
+            return false;
         }
-        refused.remove(client);
         byClient.put(client, own + calls);
         inProgress += calls;
-        return Admission.ADMITTED;
+        return true;
     }
 
     /** Why {@link #tryAcquire} would refuse these calls now, in words for the client and the log. */
@@ -78,11 +70,6 @@ final class CallBudget {
             byClient.put(client, own);
         }
         inProgress -= calls;
-    }
-
-    /** Forgets a client that is gone (a closed WebSocket). */
-    synchronized void forget(Object client) {
-        refused.remove(client);
     }
 
     synchronized int inProgress(Object client) {

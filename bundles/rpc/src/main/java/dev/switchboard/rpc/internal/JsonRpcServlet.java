@@ -281,12 +281,11 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
             return;
         }
         int calls = callsIn(message, current.settings());
-        CallBudget.Admission admission = budget.tryAcquire(client, calls);
-        if (admission != CallBudget.Admission.ADMITTED) {
+        if (!budget.tryAcquire(client, calls)) {
             String reason = budget.whyRefused(client, calls);
-            if (admission == CallBudget.Admission.REFUSED) {
-                LOG.warn("HTTP client {} refused {} calls: {}; refusing until its calls are answered", client, calls,
-                        reason);
+            String heldBack = CallBudget.REFUSAL_LINES.admit(client);
+            if (heldBack != null) {
+                LOG.warn("HTTP client {} refused {} calls: {}{}", client, calls, reason, heldBack);
             }
             response.setHeader("Retry-After", "1");
             write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, current.dispatcher().busy(message, reason));

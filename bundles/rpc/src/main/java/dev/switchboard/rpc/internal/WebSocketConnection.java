@@ -70,12 +70,11 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
             return;
         }
         int calls = JsonRpcServlet.callsIn(message, current.settings());
-        CallBudget.Admission admission = budget.tryAcquire(this, calls);
-        if (admission != CallBudget.Admission.ADMITTED) {
+        if (!budget.tryAcquire(this, calls)) {
             String reason = budget.whyRefused(this, calls);
-            if (admission == CallBudget.Admission.REFUSED) {
-                LOG.warn("WebSocket {} refused {} calls: {}; refusing until its calls are answered", channel.remote(),
-                        calls, reason);
+            String heldBack = CallBudget.REFUSAL_LINES.admit(Dispatcher.address(channel.remote()));
+            if (heldBack != null) {
+                LOG.warn("WebSocket {} refused {} calls: {}{}", channel.remote(), calls, reason, heldBack);
             }
             reply(dispatcher.busy(message, reason), 0);
             return;
@@ -104,7 +103,6 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
         events.unregisterAll(this);
-        budget.forget(this);
     }
 
     /** An event: counted against the unread bytes like any answer. */
