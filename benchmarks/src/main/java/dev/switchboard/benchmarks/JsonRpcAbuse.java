@@ -46,7 +46,8 @@ public final class JsonRpcAbuse {
         URI uri = URI.create("ws://127.0.0.1:" + port + "/jsonrpc");
         List<Flooder> flooders = new ArrayList<>();
         try {
-            Caller good = Caller.await(http, uri, host);
+            // its own client, so that its answers are not read behind the flood's on a shared selector thread
+            Caller good = Caller.await(HttpClient.newHttpClient(), uri, host);
             good.measure(Duration.ofSeconds(5)); // warm-up
             long[] idle = good.measure(Duration.ofSeconds(seconds));
             long idleKib = JsonRpcThroughput.residentKib(host.pid());

@@ -38,7 +38,7 @@ record TransportSettings(boolean enforce, int maxRequestBytes, int maxNestingDep
     static final String MIN_CALLS_PER_CLIENT = "1";
     static final String MAX_CALLS_PER_CLIENT = "100000";
 
-    static final int DEFAULT_MAX_CALLS_IN_PROGRESS = 2000;
+    static final int DEFAULT_MAX_CALLS_IN_PROGRESS = 500;
     static final String MIN_CALLS_IN_PROGRESS = "1";
     static final String MAX_CALLS_IN_PROGRESS = "1000000";
 
