@@ -22,13 +22,16 @@ import dev.switchboard.api.plugin.PluginConstants;
 /**
  * The plugins the transport can call, by callsign. Plugins come and go while the host runs:
  * the reference is dynamic and greedy, so a plugin bundle update never restarts the transport.
+ * A callsign names one plugin: when two services carry the same one (the Controller refuses a
+ * second configuration claiming a callsign, but a service may be registered by other means), the
+ * first registered answers, whatever their service ranking, so that no later service can take
+ * over the calls of one that runs.
  */
 @Component(service = PluginRegistry.class)
 public class PluginRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
-    private static final Comparator<BoundPlugin> BEST_FIRST =
-            Comparator.comparingInt(BoundPlugin::ranking).reversed().thenComparingLong(BoundPlugin::serviceId);
+    private static final Comparator<BoundPlugin> FIRST_COME = Comparator.comparingLong(BoundPlugin::serviceId);
 
     private final Map<String, List<BoundPlugin>> byCallsign = new ConcurrentHashMap<>();
     private final EventHub events = new EventHub(Json.MAPPER);
@@ -49,15 +52,16 @@ public class PluginRegistry {
             LOG.error("Ignoring plugin {}: {}", name, e.getMessage());
             return;
         }
-        BoundPlugin bound = new BoundPlugin(name, plugin, methods, (Long) properties.get(Constants.SERVICE_ID),
-                properties.get(Constants.SERVICE_RANKING) instanceof Integer r ? r : 0);
+        BoundPlugin bound = new BoundPlugin(name, plugin, methods, (Long) properties.get(Constants.SERVICE_ID));
         plugin.attach((event, index, params) -> events.publish(name, event, index, params));
         byCallsign.compute(name, (k, list) -> {
             List<BoundPlugin> next = list == null ? new ArrayList<>() : new ArrayList<>(list);
             next.add(bound);
-            next.sort(BEST_FIRST);
+            next.sort(FIRST_COME);
             if (next.size() > 1) {
-                LOG.warn("Callsign {} is provided {} times; service {} answers", name, next.size(), next.get(0).serviceId());
+                LOG.error("Callsign {} is provided again by {} (service {}); only {} (service {}), registered first, "
+                        + "answers", name, plugin.getClass().getName(), bound.serviceId(),
+                        next.get(0).plugin().getClass().getName(), next.get(0).serviceId());
             }
             return List.copyOf(next);
         });
