@@ -103,6 +103,10 @@ public class PluginLifecycleIT extends SwitchboardTestSupport {
         });
         JsonNode status = client.call("Controller.1.status@Broken", null).result().get(0);
         assertEquals("deactivated", status.get("state").asText().toLowerCase());
+        assertEquals("the kind's class, not the factory PID", "dev.switchboard.itests.fixture.internal.FixturePlugin",
+                status.get("classname").asText());
+        assertEquals("dev.switchboard.itests.fixture", status.get("locator").asText());
+        assertTrue(status.get("detail").asText(), status.get("detail").asText().contains("configured to fail its activation"));
         assertTrue(client.call("Broken.1.echo", "{\"text\":\"x\"}").json().has("error"));
         assertEquals(-31005, client.call("Controller.1.activate", "{\"callsign\":\"Broken\"}").errorCode());
         awaitPlugin("DeviceInfo");

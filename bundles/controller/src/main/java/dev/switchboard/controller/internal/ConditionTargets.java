@@ -2,15 +2,17 @@ package dev.switchboard.controller.internal;
 
 import java.util.Dictionary;
 
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationPlugin;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * Makes every plugin instance wait for its own condition: SCR activates the instance with
- * callsign X only while {@link PluginStates} registers the condition for X. That is how
- * activate, deactivate and startmode work without touching the stored configuration.
+ * Makes every plugin instance wait for its own condition: SCR activates the instance of a
+ * configuration only while {@link PluginStates} registers the condition for that configuration.
+ * That is how activate, deactivate, startmode and unique callsigns work without touching the stored
+ * configuration. A configuration without a valid callsign, or refused its callsign, never runs.
  * The launcher names this plugin in {@code felix.cm.config.plugins}, so Config Admin delivers
  * no plugin configuration before it is present.
  */
@@ -24,9 +26,9 @@ public class ConditionTargets implements ConfigurationPlugin {
     @Override
     public void modifyConfiguration(ServiceReference<?> reference, Dictionary<String, Object> properties) {
         Object factoryPid = properties.get(ConfigurationAdmin.SERVICE_FACTORYPID);
-        Object callsign = properties.get(dev.switchboard.api.plugin.PluginConstants.CALLSIGN);
-        if (factoryPid instanceof String kind && PluginStates.isManagedKind(kind) && callsign instanceof String name) {
-            properties.put(TARGET, PluginStates.conditionFilter(name));
+        Object pid = properties.get(Constants.SERVICE_PID);
+        if (factoryPid instanceof String kind && PluginStates.isManagedKind(kind) && pid instanceof String own) {
+            properties.put(TARGET, PluginStates.conditionFilter(own));
         }
     }
 }

@@ -49,9 +49,28 @@ final class ConfigurationValues {
         return value instanceof String || value instanceof Number || value instanceof Boolean;
     }
 
+    /**
+     * The plugin file a configuration was imported from, a private property (leading dot) that Config
+     * Admin stores but does not publish.
+     */
+    static final String IMPORTED_FROM = ".switchboard.importedFrom";
+
+    /** FileInstall's property naming the {@code etc/} file of a configuration, as a URL. */
+    private static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
+
+    /** The file a configuration comes from (an {@code etc/} file, a plugin file), or null when it has none. */
+    static String origin(Dictionary<String, Object> properties) {
+        Object imported = properties.get(IMPORTED_FROM);
+        if (imported != null) {
+            return "plugin file " + imported;
+        }
+        Object file = properties.get(FILEINSTALL_FILENAME);
+        return file == null ? null : String.valueOf(file).replaceFirst("^file:", "");
+    }
+
     /** Keys that belong to the host, not to the plugin's own configuration. */
     static boolean isReserved(String key) {
-        return key.equals(PluginConstants.CALLSIGN) || key.equals(PluginConstants.STARTMODE) || key.startsWith("service.")
+        return key.startsWith(".") || key.equals(PluginConstants.CALLSIGN) || key.equals(PluginConstants.STARTMODE) || key.startsWith("service.")
                 || key.startsWith("felix.") || key.startsWith("osgi.") || key.startsWith("component.")
                 || key.startsWith("org.apache.karaf.");
     }

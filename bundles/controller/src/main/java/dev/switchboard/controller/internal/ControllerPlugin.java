@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import org.osgi.framework.Constants;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,9 +20,14 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.jsonrpc.ErrorCode;
 import dev.switchboard.api.jsonrpc.JsonRpcException;
 import dev.switchboard.api.plugin.EventSink;
@@ -39,8 +45,12 @@ public class ControllerPlugin implements Plugin, JController {
     public @interface Config {
         String callsign() default PluginConstants.CONTROLLER;
 
+        @AttributeDefinition(options = { @Option(value = "Activated"), @Option(value = "Deactivated"),
+            @Option(value = "Unavailable") })
         String startmode() default "Activated";
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerPlugin.class);
 
     private final PluginStates states;
     private final Consumer<PluginStates.StateChange> forwarder;
@@ -51,7 +61,13 @@ public class ControllerPlugin implements Plugin, JController {
     private volatile RpcMetrics rpcMetrics;
 
     @Activate
-    public ControllerPlugin(@Reference PluginStates states) {
+    public ControllerPlugin(@Reference PluginStates states, Map<String, Object> properties) {
+        String pid = String.valueOf(properties.get(Constants.SERVICE_PID));
+        CallsignClaims.Claim holder = states.refusal(pid);
+        if (holder != null) {
+            throw new IllegalStateException("callsign " + properties.get(PluginConstants.CALLSIGN) + " is held by " + holder);
+        }
+        new Settings(pid, properties).unknownKeyWarnings(Config.class).forEach(LOG::warn);
         this.states = states;
         this.forwarder = change -> events.emit("statechange", change);
         states.listen(forwarder);

@@ -17,10 +17,12 @@ public interface JController {
 
     /**
      * @param state  lower case, as Thunder names them: activated, deactivated, unavailable, precondition
-     * @param reason why it is in that state: Requested, Automatic, Startup, InitializationFailed...
+     * @param reason why it is in that state: Requested, Automatic, Startup, InitializationFailed,
+     *               DuplicateCallsign, UnknownClassname...
+     * @param detail what went wrong or what it waits for, in words; null when there is nothing to say
      */
     record PluginStatus(String callsign, String locator, String classname, String state, String reason,
-            String startmode, List<InterfaceVersion> version, Map<String, Object> configuration) {
+            String detail, String startmode, List<InterfaceVersion> version, Map<String, Object> configuration) {
     }
 
     /**

@@ -2,18 +2,23 @@ package dev.switchboard.controller.internal;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -29,13 +34,13 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.condition.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.jsonrpc.ErrorCode;
 import dev.switchboard.api.jsonrpc.JsonRpcException;
 import dev.switchboard.api.plugin.InterfaceVersion;
@@ -46,8 +51,9 @@ import dev.switchboard.api.plugin.StartMode;
 
 /**
  * The state of every plugin instance. A configured instance runs while its condition is
- * registered here: at start for {@code startmode=Activated}, and on request. What really runs is
- * read from the plugin services and from SCR, so a failed activation shows as such.
+ * registered here: at start for {@code startmode=Activated}, and on request, and only while its
+ * configuration holds its callsign (see {@link CallsignClaims}). What really runs is read from the
+ * plugin services and from SCR, so a failed activation shows as such.
  */
 @Component(service = PluginStates.class, immediate = true)
 public class PluginStates implements ConfigurationListener {
@@ -57,19 +63,26 @@ public class PluginStates implements ConfigurationListener {
     }
 
     static final String CONDITION_ID = "dev.switchboard.plugin";
+    /** Condition property naming the configuration whose instance the condition lets run. */
+    static final String CONDITION_PID = "switchboard.pid";
+    static final String DUPLICATE_CALLSIGN = "DuplicateCallsign";
+    static final String UNKNOWN_CLASSNAME = "UnknownClassname";
+    static final String INITIALIZATION_FAILED = "InitializationFailed";
     private static final String CONTROLLER_KIND = PluginConstants.FACTORY_PID_PREFIX + "controller";
     private static final String PLUGIN_CONFIGURATIONS =
-            "(&(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + PluginConstants.FACTORY_PID_PREFIX + "*)(callsign=*))";
+            "(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + PluginConstants.FACTORY_PID_PREFIX + "*)";
     private static final Logger LOG = LoggerFactory.getLogger(PluginStates.class);
 
     private final BundleContext context;
     private final ConfigurationAdmin configurationAdmin;
-    private final ServiceComponentRuntime runtime;
+    private final PluginKinds kinds;
+    private final CallsignClaims claims = new CallsignClaims();
+    /** Conditions by configuration PID. */
     private final Map<String, ServiceRegistration<Condition>> conditions = new ConcurrentHashMap<>();
     private final Map<String, ServiceReference<Plugin>> running = new ConcurrentHashMap<>();
     private final Map<String, String> reasons = new ConcurrentHashMap<>();
     /** Configuration PID to the callsign and startmode it had, to see what an update changed. */
-    private final Map<String, String[]> seen = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> seen = new HashMap<>();
     private final List<Consumer<StateChange>> listeners = new CopyOnWriteArrayList<>();
     private final ServiceRegistration<ConfigurationListener> listener;
     private volatile boolean active;
@@ -79,16 +92,28 @@ public class PluginStates implements ConfigurationListener {
             @Reference ServiceComponentRuntime runtime) {
         this.context = context;
         this.configurationAdmin = configurationAdmin;
-        this.runtime = runtime;
+        this.kinds = new PluginKinds(runtime);
         active = true;
         // Listen before listing: a configuration created in between is then seen by one or the
         // other (follow is idempotent), never missed. DS would register the listener only after
         // this constructor returns.
         listener = context.registerService(ConfigurationListener.class, this, null);
-        for (Configuration configuration : pluginConfigurations(PLUGIN_CONFIGURATIONS)) {
+        List<Configuration> existing = new ArrayList<>(pluginConfigurations(PLUGIN_CONFIGURATIONS));
+        existing.sort(STARTUP_ORDER);
+        for (Configuration configuration : existing) {
             follow(configuration, "Startup");
         }
     }
+
+    /**
+     * Which of the configurations present at start claims a callsign first: those of {@code etc/}
+     * files and Config Admin before those imported from plugin files (a plugin file claiming a
+     * taken callsign is refused when imported), then by PID, so the same files always give the same holder.
+     */
+    private static final Comparator<Configuration> STARTUP_ORDER = Comparator
+            .comparing((Configuration c) -> c.getProperties() != null
+                    && c.getProperties().get(ConfigurationValues.IMPORTED_FROM) != null)
+            .thenComparing(Configuration::getPid);
 
     @Deactivate
     void deactivate() {
@@ -98,15 +123,26 @@ public class PluginStates implements ConfigurationListener {
         conditions.clear();
     }
 
+    /** Whether configurations of this factory PID are plugin instances, each claiming its callsign. */
+    static boolean isPluginKind(String factoryPid) {
+        return factoryPid.startsWith(PluginConstants.FACTORY_PID_PREFIX);
+    }
+
+    /**
+     * Whether the instances of this factory PID wait for their condition. Not the Controller's: it
+     * uses this component, so registering its condition while this one activates would be a cycle.
+     * A Controller configuration refused its callsign fails its activation instead.
+     */
     static boolean isManagedKind(String factoryPid) {
-        return factoryPid.startsWith(PluginConstants.FACTORY_PID_PREFIX) && !factoryPid.equals(CONTROLLER_KIND);
+        return isPluginKind(factoryPid) && !factoryPid.equals(CONTROLLER_KIND);
     }
 
-    static String conditionFilter(String callsign) {
-        return "(&(osgi.condition.id=" + CONDITION_ID + ")(" + PluginConstants.CALLSIGN + "=" + escape(callsign) + "))";
+    /** What the instance of configuration {@code pid} waits for: the condition this class registers for it. */
+    static String conditionFilter(String pid) {
+        return "(&(osgi.condition.id=" + CONDITION_ID + ")(" + CONDITION_PID + "=" + escape(pid) + "))";
     }
 
-    private static String escape(String value) {
+    static String escape(String value) {
         return value.replaceAll("([\\\\*()])", "\\\\$1");
     }
 
@@ -151,86 +187,141 @@ public class PluginStates implements ConfigurationListener {
 
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        if (event.getFactoryPid() == null || !isManagedKind(event.getFactoryPid())) {
+        if (event.getFactoryPid() == null || !isPluginKind(event.getFactoryPid())) {
             return;
         }
         if (event.getType() == ConfigurationEvent.CM_DELETED) {
-            String[] was = seen.remove(event.getPid());
-            if (was != null) {
-                withdraw(was[0]);
-            }
+            forget(event.getPid());
             return;
         }
-        pluginConfigurations("(" + Constants.SERVICE_PID + "=" + escape(event.getPid()) + ")")
-                .forEach(configuration -> follow(configuration, "Automatic"));
+        configuration(event.getPid()).ifPresent(configuration -> follow(configuration, "Automatic"));
     }
 
-    /** Registers or withdraws the condition of a configured instance when its startmode says so. */
+    private Optional<Configuration> configuration(String pid) {
+        return pluginConfigurations("(" + Constants.SERVICE_PID + "=" + escape(pid) + ")").stream().findFirst();
+    }
+
+    /** A configuration was deleted: its instance stops, and a configuration refused its callsign may take it. */
+    private synchronized void forget(String pid) {
+        seen.remove(pid);
+        withdraw(pid);
+        handOver(claims.release(pid));
+    }
+
+    private void handOver(CallsignClaims.Claim next) {
+        if (next != null) {
+            LOG.info("Callsign {} is free: {} takes it", next.callsign(), next);
+            seen.remove(next.pid());
+            configuration(next.pid()).ifPresent(configuration -> follow(configuration, "Automatic"));
+        }
+    }
+
+    /**
+     * Registers or withdraws the condition of a configured instance as its callsign claim and its
+     * startmode say. A setting it cannot take (no callsign, an unknown startmode) is logged once, as an ERROR.
+     */
     private synchronized void follow(Configuration configuration, String reason) {
         Dictionary<String, Object> properties = configuration.getProperties();
-        if (properties == null || !(properties.get(PluginConstants.CALLSIGN) instanceof String callsign)
-                || !isManagedKind(String.valueOf(configuration.getFactoryPid()))) {
+        if (properties == null || !isPluginKind(String.valueOf(configuration.getFactoryPid()))) {
             return;
         }
-        StartMode mode = startMode(properties);
-        String[] was = seen.put(configuration.getPid(), new String[] { callsign, mode.name() });
-        if (was != null && was[0].equals(callsign) && was[1].equals(mode.name())) {
+        String pid = configuration.getPid();
+        Map<String, Object> values = asMap(properties);
+        Settings settings = new Settings(pid, values);
+        String callsign = settings.text(PluginConstants.CALLSIGN, null);
+        StartMode mode = startMode(values, settings);
+        List<String> state = Arrays.asList(callsign, mode.name());
+        if (state.equals(seen.put(pid, state))) {
             return;
         }
-        if (was != null && !was[0].equals(callsign)) {
-            withdraw(was[0]);
+        settings.rejections().forEach(LOG::error);
+        CallsignClaims.Claim before = claims.of(pid);
+        if (before != null && !before.callsign().equals(callsign)) {
+            withdraw(pid);
+            handOver(claims.release(pid));
         }
-        if (mode == StartMode.Activated) {
-            reasons.put(callsign, reason);
-            register(callsign);
+        if (callsign == null) {
+            if (settings.rejections().isEmpty()) {
+                LOG.error("Configuration {} has no callsign: its plugin is not started", pid);
+            }
+            return;
+        }
+        CallsignClaims.Claim claim = new CallsignClaims.Claim(pid, callsign, ConfigurationValues.origin(properties));
+        CallsignClaims.Claim holder = claims.claim(claim);
+        if (holder != claim) {
+            if (before == null || !before.callsign().equals(callsign)) {
+                LOG.error("Callsign {} of {} is refused: {} already has it; callsigns are unique",
+                        LogText.quote(callsign), claim, holder);
+            }
+            withdraw(pid);
+            return;
+        }
+        reasons.put(callsign, reason);
+        if (mode == StartMode.Activated && isManagedKind(configuration.getFactoryPid())) {
+            register(pid, callsign);
         } else {
-            reasons.put(callsign, reason);
-            withdraw(callsign);
+            withdraw(pid);
         }
     }
 
-    private static StartMode startMode(Dictionary<String, Object> properties) {
-        Object value = properties.get(PluginConstants.STARTMODE);
-        for (StartMode mode : StartMode.values()) {
-            if (mode.name().equalsIgnoreCase(String.valueOf(value))) {
-                return mode;
-            }
+    /**
+     * A missing startmode is Activated, as the metatype's default. One that is not a start mode is
+     * Deactivated rather than Activated: a misspelt "Deactivated" or "Unavailable" must not leave
+     * running a plugin its operator meant to keep off, while a plugin left off by mistake is visible
+     * (the ERROR line, its status, the ready line) and harmless.
+     */
+    static StartMode startMode(Map<String, Object> properties, Settings settings) {
+        return properties.get(PluginConstants.STARTMODE) == null ? StartMode.Activated
+                : settings.choice(PluginConstants.STARTMODE, StartMode.class, StartMode.Deactivated);
+    }
+
+    private static Map<String, Object> asMap(Dictionary<String, Object> properties) {
+        Map<String, Object> map = new HashMap<>();
+        for (String key : Collections.list(properties.keys())) {
+            map.put(key, properties.get(key));
         }
-        if (value != null) {
-            LOG.warn("Unknown startmode {} of {}; using Activated", LogText.quote(value),
-                    LogText.quote(properties.get(PluginConstants.CALLSIGN)));
-        }
-        return StartMode.Activated;
+        return map;
     }
 
     /** Activates a configured plugin. Throws when the plugin's activation fails. */
     void activate(String callsign) {
-        requireConfigured(callsign);
+        String pid = requireConfigured(callsign).getPid();
         reasons.put(callsign, "Requested");
-        withdraw(callsign);
-        register(callsign);
-        String failure = activationFailure(callsign);
+        withdraw(pid);
+        register(pid, callsign);
+        String failure = kinds.activationFailure(pid);
         if (failure != null) {
-            fire(callsign, "deactivated", "InitializationFailed");
+            fire(callsign, "deactivated", INITIALIZATION_FAILED);
             throw new JsonRpcException(ErrorCode.ILLEGAL_STATE.code(), ErrorCode.ILLEGAL_STATE.message(),
-                    "InitializationFailed: " + failure);
+                    INITIALIZATION_FAILED + ": " + failure);
         }
     }
 
     void deactivate(String callsign) {
-        requireConfigured(callsign);
+        String pid = requireConfigured(callsign).getPid();
         reasons.put(callsign, "Requested");
-        withdraw(callsign);
+        withdraw(pid);
     }
 
-    /** The configuration of a plugin instance (Controller included), or -31022 when there is none. */
+    /**
+     * The configuration holding a callsign (Controller included), or -31022 when there is none. A
+     * configuration refused the callsign is never the one answered.
+     */
     Configuration requireConfigured(String callsign) {
-        List<Configuration> found = pluginConfigurations(
-                "(&(" + PluginConstants.CALLSIGN + "=" + escape(callsign) + ")" + PLUGIN_CONFIGURATIONS + ")");
-        if (found.isEmpty()) {
-            throw new JsonRpcException(ErrorCode.UNKNOWN_KEY.code(), ErrorCode.UNKNOWN_KEY.message(), "no plugin " + callsign);
-        }
-        return found.get(0);
+        CallsignClaims.Claim holder = claims.holder(callsign);
+        return (holder == null ? Optional.<Configuration>empty() : configuration(holder.pid()))
+                .orElseThrow(() -> new JsonRpcException(ErrorCode.UNKNOWN_KEY.code(), ErrorCode.UNKNOWN_KEY.message(),
+                        "no plugin " + callsign));
+    }
+
+    /** The configuration holding the callsign this configuration claims, when that is another; else null. */
+    CallsignClaims.Claim refusal(String pid) {
+        return claims.refusal(pid);
+    }
+
+    /** Whether a bundle provides the plugin kind configured by this factory PID. */
+    boolean providesKind(String factoryPid) {
+        return kinds.describe(factoryPid) != null;
     }
 
     List<JController.PluginStatus> status(String callsign) {
@@ -238,30 +329,53 @@ public class PluginStates implements ConfigurationListener {
                 : List.of(requireConfigured(callsign));
         List<JController.PluginStatus> status = new ArrayList<>();
         for (Configuration configuration : configurations) {
-            Dictionary<String, Object> properties = configuration.getProperties();
-            String name = String.valueOf(properties.get(PluginConstants.CALLSIGN));
-            ServiceReference<Plugin> reference = running.get(name);
-            // a failed instance may still have a registered service; getting it would only log an error
-            boolean failed = activationFailure(name) != null;
-            Class<?> type = reference == null || failed ? null : pluginClass(reference);
-            String state;
-            String reason = reasons.getOrDefault(name, "Startup");
-            if (type != null) {
-                state = "activated";
-            } else if (failed) {
-                state = "deactivated";
-                reason = "InitializationFailed";
-            } else if (conditions.containsKey(name)) {
-                state = "precondition";
-            } else {
-                state = startMode(properties) == StartMode.Unavailable ? "unavailable" : "deactivated";
+            CallsignClaims.Claim claim = claims.of(configuration.getPid());
+            if (claim != null) {
+                status.add(status(configuration, claim));
             }
-            List<InterfaceVersion> versions = type == null ? List.of() : PluginInterfaces.versions(type);
-            status.add(new JController.PluginStatus(name, type == null ? null : bundleName(type),
-                    type == null ? configuration.getFactoryPid() : type.getName(), state, reason,
-                    startMode(properties).name(), versions, ConfigurationValues.ownProperties(properties)));
         }
         return status;
+    }
+
+    private JController.PluginStatus status(Configuration configuration, CallsignClaims.Claim claim) {
+        Dictionary<String, Object> properties = configuration.getProperties();
+        String name = claim.callsign();
+        Map<String, Object> values = asMap(properties);
+        StartMode mode = startMode(values, new Settings(claim.pid(), values));
+        CallsignClaims.Claim holder = claims.refusal(claim.pid());
+        ServiceReference<Plugin> reference = holder == null ? running.get(name) : null;
+        // a failed instance may still have a registered service; getting it would only log an error
+        String failure = kinds.activationFailure(claim.pid());
+        Class<?> type = reference == null || failure != null ? null : pluginClass(reference);
+        ComponentDescriptionDTO kind = type == null ? kinds.describe(configuration.getFactoryPid()) : null;
+        String state;
+        String reason = reasons.getOrDefault(name, "Startup");
+        String detail = null;
+        if (type != null) {
+            state = "activated";
+        } else if (holder != null) {
+            state = "unavailable";
+            reason = DUPLICATE_CALLSIGN;
+            detail = "callsign " + name + " is held by " + holder;
+        } else if (kind == null) {
+            state = "unavailable";
+            reason = UNKNOWN_CLASSNAME;
+            detail = "no installed bundle provides plugin kind " + configuration.getFactoryPid();
+        } else if (failure != null) {
+            state = "deactivated";
+            reason = INITIALIZATION_FAILED;
+            detail = failure;
+        } else if (conditions.containsKey(claim.pid())) {
+            state = "precondition";
+            detail = kinds.waitingFor(claim.pid());
+        } else {
+            state = mode == StartMode.Unavailable ? "unavailable" : "deactivated";
+        }
+        List<InterfaceVersion> versions = type == null ? List.of() : PluginInterfaces.versions(type);
+        String locator = type != null ? bundleName(type) : kind == null ? null : kind.bundle.symbolicName;
+        String classname = type != null ? type.getName() : kind == null ? configuration.getFactoryPid() : kind.implementationClass;
+        return new JController.PluginStatus(name, locator, classname, state, reason, detail, mode.name(), versions,
+                ConfigurationValues.ownProperties(properties));
     }
 
     private static String bundleName(Class<?> type) {
@@ -269,30 +383,18 @@ public class PluginStates implements ConfigurationListener {
         return bundle == null ? null : bundle.getSymbolicName();
     }
 
-    /** SCR's failure text when the instance with this callsign failed to activate, else null. */
-    private String activationFailure(String callsign) {
-        for (ComponentDescriptionDTO description : runtime.getComponentDescriptionDTOs()) {
-            for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(description)) {
-                if (configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION
-                        && callsign.equals(configuration.properties.get(PluginConstants.CALLSIGN))) {
-                    return configuration.failure;
-                }
-            }
-        }
-        return null;
-    }
-
-    private void register(String callsign) {
-        conditions.computeIfAbsent(callsign, c -> {
+    private void register(String pid, String callsign) {
+        conditions.computeIfAbsent(pid, p -> {
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put(Condition.CONDITION_ID, CONDITION_ID);
-            properties.put(PluginConstants.CALLSIGN, c);
+            properties.put(CONDITION_PID, p);
+            properties.put(PluginConstants.CALLSIGN, callsign);
             return context.registerService(Condition.class, Condition.INSTANCE, properties);
         });
     }
 
-    private void withdraw(String callsign) {
-        ServiceRegistration<Condition> registration = conditions.remove(callsign);
+    private void withdraw(String pid) {
+        ServiceRegistration<Condition> registration = conditions.remove(pid);
         if (registration != null) {
             registration.unregister();
         }
@@ -303,7 +405,7 @@ public class PluginStates implements ConfigurationListener {
             Configuration[] found = configurationAdmin.listConfigurations(filter);
             return found == null ? List.of() : List.of(found);
         } catch (IOException | InvalidSyntaxException e) {
-            LOG.error("Cannot list configurations {}", filter, e);
+            LOG.error("Cannot list configurations {}: {}", filter, e.toString());
             return List.of();
         }
     }

@@ -7,14 +7,20 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -26,13 +32,16 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.plugin.PluginConstants;
 
 /**
  * Imports Thunder plugin files ({@code {"callsign","classname","startmode","configuration":{...}}})
  * from {@code ${switchboard.home}/etc/plugins} into Config Admin, so a Thunder user's plugin
  * configuration carries over: classname {@code DeviceInfo} becomes factory PID
- * {@code dev.switchboard.deviceinfo}, the callsign its instance name. A changed file is imported again.
+ * {@code dev.switchboard.deviceinfo}, the callsign its instance name. A changed file is imported
+ * again, a deleted file's instance is deleted with it, and a file claiming a callsign that another
+ * configuration holds is refused (and imported once the callsign is free).
  */
 @Component(immediate = true)
 public class ThunderPluginImporter {
@@ -40,14 +49,24 @@ public class ThunderPluginImporter {
     static final String DIRECTORY_PROPERTY = "switchboard.plugins.dir";
     private static final Logger LOG = LoggerFactory.getLogger(ThunderPluginImporter.class);
 
+    private enum Outcome { IMPORTED, SKIPPED, REFUSED }
+
+    private final BundleContext context;
     private final ConfigurationAdmin configurationAdmin;
+    private final PluginStates states;
     private final Path directory;
-    private final Map<Path, FileTime> imported = new ConcurrentHashMap<>();
+    /** Files imported or skipped as invalid, as last modified then: looked at again when changed. */
+    private final Map<Path, FileTime> handled = new ConcurrentHashMap<>();
+    /** Files refused their callsign, as last modified then: tried again every scan, the refusal logged once. */
+    private final Map<Path, FileTime> refused = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scanner;
 
     @Activate
-    public ThunderPluginImporter(BundleContext context, @Reference ConfigurationAdmin configurationAdmin) {
+    public ThunderPluginImporter(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
+            @Reference PluginStates states) {
+        this.context = context;
         this.configurationAdmin = configurationAdmin;
+        this.states = states;
         this.directory = directory(context);
         this.scanner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "switchboard-plugin-import");
@@ -68,57 +87,169 @@ public class ThunderPluginImporter {
     private static Path directory(BundleContext context) {
         String configured = context.getProperty(DIRECTORY_PROPERTY);
         if (configured != null) {
-            return Path.of(configured);
+            return Path.of(configured).toAbsolutePath();
         }
         String home = context.getProperty("switchboard.home");
-        return home == null ? null : Path.of(home, "etc", "plugins");
+        return home == null ? null : Path.of(home, "etc", "plugins").toAbsolutePath();
     }
 
+    /**
+     * Imports new and changed files in name order, once the framework has started: by then the
+     * {@code etc/} configurations are in Config Admin, and a plugin file cannot take their callsigns.
+     */
     void scan() {
-        if (!Files.isDirectory(directory)) {
+        if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() != Bundle.ACTIVE) {
             return;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
-            for (Path file : files) {
-                FileTime modified = Files.getLastModifiedTime(file);
-                if (!modified.equals(imported.get(file))) {
-                    imported.put(file, modified);
-                    importFile(file);
-                }
+        Set<Path> present = new TreeSet<>();
+        if (Files.isDirectory(directory)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
+                files.forEach(present::add);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Cannot scan {}: {}", directory, e.toString());
+                return;
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Cannot scan {}: {}", directory, e.toString());
+        }
+        removeImportsOfDeletedFiles(present);
+        for (Path file : present) {
+            try {
+                FileTime modified = Files.getLastModifiedTime(file);
+                if (modified.equals(handled.get(file))) {
+                    continue;
+                }
+                if (importFile(file, !modified.equals(refused.get(file))) == Outcome.REFUSED) {
+                    refused.put(file, modified);
+                } else {
+                    refused.remove(file);
+                    handled.put(file, modified);
+                }
+            } catch (IOException e) {
+                LOG.warn("Cannot read {}: {}", file, e.toString());
+            }
         }
     }
 
-    void importFile(Path file) {
+    private void removeImportsOfDeletedFiles(Set<Path> present) {
+        handled.keySet().retainAll(present);
+        refused.keySet().retainAll(present);
+        for (Configuration configuration : configurations("(" + ConfigurationAdmin.SERVICE_FACTORYPID + "="
+                + PluginConstants.FACTORY_PID_PREFIX + "*)")) {
+            Object from = configuration.getProperties().get(ConfigurationValues.IMPORTED_FROM);
+            if (from != null && from.toString().startsWith(directory.toString())
+                    && !present.contains(Path.of(from.toString()))) {
+                delete(configuration);
+                LOG.info("Plugin file {} is gone: removed the plugin {} it configured", from,
+                        configuration.getProperties().get(PluginConstants.CALLSIGN));
+            }
+        }
+    }
+
+    /**
+     * @param logRefusal whether a refusal is logged: once per version of the file, not at every scan
+     */
+    Outcome importFile(Path file, boolean logRefusal) {
         try {
             JsonNode plugin = ConfigurationValues.MAPPER.readTree(file.toFile());
             String callsign = plugin.path("callsign").asText("");
             String classname = plugin.path("classname").asText("");
             if (callsign.isEmpty() || classname.isEmpty() || !classname.matches("[A-Za-z0-9_]+")) {
                 LOG.warn("Skipping {}: a plugin file needs a callsign and a classname of letters and digits", file);
-                return;
-            }
-            Dictionary<String, Object> properties = new Hashtable<>();
-            properties.put(PluginConstants.CALLSIGN, callsign);
-            properties.put(PluginConstants.STARTMODE, plugin.path("startmode").asText("Activated"));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> own = ConfigurationValues.MAPPER.convertValue(plugin.path("configuration"), Map.class);
-            if (own != null) {
-                own.forEach((key, value) -> {
-                    Object property = ConfigurationValues.toProperty(key, value);
-                    if (property != null && !ConfigurationValues.isReserved(key)) {
-                        properties.put(key, property);
-                    }
-                });
+                return Outcome.SKIPPED;
             }
             String factoryPid = PluginConstants.FACTORY_PID_PREFIX + classname.toLowerCase(Locale.ROOT);
+            String pid = factoryPid + "~" + callsign; // as Config Admin names a named factory configuration
+            Configuration own = importedFrom(file);
+            Configuration rival = rival(callsign, file);
+            if (rival != null) {
+                if (logRefusal) {
+                    LOG.error("Plugin file {} is refused: callsign {} is already used by {}; callsigns are unique",
+                            file, LogText.quote(callsign), describe(rival));
+                }
+                delete(own);
+                return Outcome.REFUSED;
+            }
+            if (own != null && !own.getPid().equals(pid)) {
+                delete(own); // the file now names another classname or callsign
+            }
             Configuration configuration = configurationAdmin.getFactoryConfiguration(factoryPid, callsign, "?");
-            configuration.updateIfDifferent(properties);
+            configuration.updateIfDifferent(properties(plugin, callsign, file));
             LOG.info("Imported {} as {}~{}", file.getFileName(), factoryPid, callsign);
+            if (!states.providesKind(factoryPid)) {
+                LOG.warn("Plugin file {}: no installed bundle provides classname {} ({}); {} stays unavailable "
+                        + "(UnknownClassname) until one does", file, classname, factoryPid, callsign);
+            }
+            return Outcome.IMPORTED;
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("Skipping {}: {}", file, e.getMessage());
+            return Outcome.SKIPPED;
+        }
+    }
+
+    private static Dictionary<String, Object> properties(JsonNode plugin, String callsign, Path file) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(PluginConstants.CALLSIGN, callsign);
+        properties.put(PluginConstants.STARTMODE, plugin.path("startmode").asText("Activated"));
+        properties.put(ConfigurationValues.IMPORTED_FROM, file.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> own = ConfigurationValues.MAPPER.convertValue(plugin.path("configuration"), Map.class);
+        if (own != null) {
+            own.forEach((key, value) -> {
+                Object property = ConfigurationValues.toProperty(key, value);
+                if (property != null && !ConfigurationValues.isReserved(key)) {
+                    properties.put(key, property);
+                }
+            });
+        }
+        return properties;
+    }
+
+    /** Another configuration that claims the callsign and is not itself refused it, or null. */
+    private Configuration rival(String callsign, Path file) {
+        for (Configuration configuration : configurations("(&(" + ConfigurationAdmin.SERVICE_FACTORYPID + "="
+                + PluginConstants.FACTORY_PID_PREFIX + "*)(" + PluginConstants.CALLSIGN + "="
+                + PluginStates.escape(callsign) + "))")) {
+            if (!file.toString().equals(configuration.getProperties().get(ConfigurationValues.IMPORTED_FROM))
+                    && states.refusal(configuration.getPid()) == null) {
+                return configuration;
+            }
+        }
+        return null;
+    }
+
+    private Configuration importedFrom(Path file) {
+        for (Configuration configuration : configurations("(" + ConfigurationAdmin.SERVICE_FACTORYPID + "="
+                + PluginConstants.FACTORY_PID_PREFIX + "*)")) {
+            if (file.toString().equals(configuration.getProperties().get(ConfigurationValues.IMPORTED_FROM))) {
+                return configuration;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Configuration configuration) {
+        Dictionary<String, Object> properties = configuration.getProperties();
+        return new CallsignClaims.Claim(configuration.getPid(), String.valueOf(properties.get(PluginConstants.CALLSIGN)),
+                ConfigurationValues.origin(properties)).toString();
+    }
+
+    private List<Configuration> configurations(String filter) {
+        try {
+            Configuration[] found = configurationAdmin.listConfigurations(filter);
+            return found == null ? List.of() : List.of(found);
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.warn("Cannot list configurations {}: {}", filter, e.toString());
+            return List.of();
+        }
+    }
+
+    private static void delete(Configuration configuration) {
+        if (configuration == null) {
+            return;
+        }
+        try {
+            configuration.delete();
+        } catch (IOException | IllegalStateException e) {
+            LOG.warn("Cannot delete configuration {}: {}", configuration.getPid(), e.toString());
         }
     }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class PluginHealthCheckTest {
 
     private static JController.PluginStatus plugin(String callsign, String state, String reason, String startmode) {
-        return new JController.PluginStatus(callsign, null, "x", state, reason, startmode, List.of(), Map.of());
+        return new JController.PluginStatus(callsign, null, "x", state, reason, null, startmode, List.of(), Map.of());
     }
 
     private static Result.Status status(JController.PluginStatus... plugins) {

@@ -5,21 +5,27 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.Option;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.sun.management.OperatingSystemMXBean;
 
+import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.jsonrpc.ErrorCode;
 import dev.switchboard.api.jsonrpc.JsonRpcException;
 import dev.switchboard.api.plugin.Plugin;
+import dev.switchboard.api.plugin.PluginConstants;
 
 /** Thunder's DeviceInfo: system information and network addresses of the host. */
 @Component(service = Plugin.class, configurationPid = "dev.switchboard.deviceinfo",
@@ -31,6 +37,8 @@ public class DeviceInfoPlugin implements Plugin, JDeviceInfo {
     public @interface Config {
         String callsign();
 
+        @AttributeDefinition(options = { @Option(value = "Activated"), @Option(value = "Deactivated"),
+            @Option(value = "Unavailable") })
         String startmode() default "Activated";
     }
 
@@ -38,12 +46,15 @@ public class DeviceInfoPlugin implements Plugin, JDeviceInfo {
 
     private SystemInfoReader reader;
 
+    /** Takes no setting of its own: a key other than callsign and startmode is most likely misspelt, and said so. */
     @Activate
-    void activate(BundleContext context, Config config) {
+    void activate(BundleContext context, Map<String, Object> properties) {
+        new Settings(String.valueOf(properties.get(Constants.SERVICE_PID)), properties)
+                .unknownKeyWarnings(Config.class).forEach(LOG::warn);
         reader = new SystemInfoReader(context.getBundle().getVersion().toString(),
                 ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class), ManagementFactory.getRuntimeMXBean(),
                 Clock.systemUTC(), Path.of("/proc"));
-        LOG.debug("DeviceInfo plugin {} activated", config.callsign());
+        LOG.debug("DeviceInfo plugin {} activated", properties.get(PluginConstants.CALLSIGN));
     }
 
     @Override
