@@ -154,6 +154,20 @@ final class Distribution {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** Waits up to {@code timeout} for a console line containing {@code fragment} and returns it. */
+    String awaitConsoleLine(String fragment, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String line = console().lines().filter(l -> l.contains(fragment)).findFirst().orElse(null);
+            if (line != null) {
+                return line;
+            }
+            assertTrue("no line with '" + fragment + "' on the console:\n" + console(),
+                    System.nanoTime() < deadline && process.isAlive());
+            Thread.sleep(200);
+        }
+    }
+
     String console() throws IOException {
         Path console = home.resolve("console.log");
         return Files.exists(console) ? Files.readString(console) : "";

@@ -3,7 +3,10 @@ package dev.switchboard.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
@@ -54,5 +57,39 @@ public class LauncherProcessIT {
         int exit = process.exitValue();
         assertTrue("exit code " + exit, exit == 0 || exit == 143);
         assertTrue("nothing logged to log/", Files.size(distribution.home().resolve("log/switchboard.log")) > 0);
+    }
+
+    @Test
+    public void saysWhenItStartsAndWhenItIsReadyNamingWhatFailed() throws Exception {
+        Path plugins = distribution.home().resolve("etc/plugins");
+        assertTrue("the distribution has etc/plugins/", Files.isDirectory(plugins));
+        Files.writeString(plugins.resolve("evil.json"), "{\"callsign\":\"SecurityAgent\",\"classname\":\"DeviceInfo\"}");
+        Files.writeString(plugins.resolve("ghost.json"), "{\"callsign\":\"Ghost\",\"classname\":\"NoSuchPlugin\"}");
+        int port = Distribution.freePort();
+        JsonRpcClient client = distribution.start(port);
+
+        String ready = distribution.awaitConsoleLine("Switchboard ready in ", Duration.ofSeconds(120));
+        assertTrue(ready, ready.contains("failed: Ghost (UnknownClassname: no installed bundle provides plugin kind dev.switchboard.nosuchplugin)"));
+        assertTrue(ready, ready.matches(".*ready in \\d+\\.\\d s: 4 of 5 plugins activated.*"));
+        String console = distribution.console();
+        assertTrue(console, console.contains("Switchboard " + System.getProperty("switchboard.version") + " starting: Java "
+                + System.getProperty("java.specification.version")));
+        assertTrue(console, console.contains("home " + distribution.home()));
+        assertTrue(console, console.contains("Switchboard JSON-RPC at http://127.0.0.1:" + port + "/jsonrpc"));
+        assertTrue(console, console.contains("Plugin file " + plugins.resolve("evil.json") + " is refused: callsign "
+                + "\"SecurityAgent\" is already used by dev.switchboard.securityagent~SecurityAgent"));
+
+        String token = distribution.issueToken("http://localhost");
+        assertTrue("the SecurityAgent is still the agent", client.post(JsonRpcClient.request(1,
+                "SecurityAgent.1.validate", "{\"token\":\"" + token + "\"}")).result().asBoolean());
+    }
+
+    @Test
+    public void versionPrintsTheProjectVersion() throws Exception {
+        Process version = new ProcessBuilder(distribution.home().resolve("bin/switchboard").toString(), "--version")
+                .redirectErrorStream(true).start();
+        String output = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, version.waitFor());
+        assertEquals("switchboard " + System.getProperty("switchboard.version"), output);
     }
 }

@@ -56,7 +56,7 @@ final class ConfigurationValues {
     static final String IMPORTED_FROM = ".switchboard.importedFrom";
 
     /** FileInstall's property naming the {@code etc/} file of a configuration, as a URL. */
-    private static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
+    static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
 
     /** The file a configuration comes from (an {@code etc/} file, a plugin file), or null when it has none. */
     static String origin(Dictionary<String, Object> properties) {

@@ -1,24 +1,28 @@
 package dev.switchboard.controller.internal;
 
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -34,6 +38,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.condition.Condition;
 import org.slf4j.Logger;
@@ -82,7 +87,7 @@ public class PluginStates implements ConfigurationListener {
     private final Map<String, ServiceReference<Plugin>> running = new ConcurrentHashMap<>();
     private final Map<String, String> reasons = new ConcurrentHashMap<>();
     /** Configuration PID to the callsign and startmode it had, to see what an update changed. */
-    private final Map<String, List<String>> seen = new HashMap<>();
+    private final Map<String, List<String>> seen = new ConcurrentHashMap<>();
     private final List<Consumer<StateChange>> listeners = new CopyOnWriteArrayList<>();
     private final ServiceRegistration<ConfigurationListener> listener;
     private volatile boolean active;
@@ -92,7 +97,7 @@ public class PluginStates implements ConfigurationListener {
             @Reference ServiceComponentRuntime runtime) {
         this.context = context;
         this.configurationAdmin = configurationAdmin;
-        this.kinds = new PluginKinds(runtime);
+        this.kinds = new PluginKinds(context, runtime);
         active = true;
         // Listen before listing: a configuration created in between is then seen by one or the
         // other (follow is idempotent), never missed. DS would register the listener only after
@@ -162,18 +167,6 @@ public class PluginStates implements ConfigurationListener {
     void unbindPlugin(ServiceReference<Plugin> plugin) {
         if (plugin.getProperty(PluginConstants.CALLSIGN) instanceof String callsign && running.remove(callsign, plugin)) {
             fire(callsign, "deactivated", active ? reasons.getOrDefault(callsign, "Automatic") : "Shutdown");
-        }
-    }
-
-    /** The class of a running plugin, read when status is asked for. */
-    private Class<?> pluginClass(ServiceReference<Plugin> reference) {
-        Plugin plugin = context.getService(reference);
-        try {
-            return plugin == null ? null : plugin.getClass();
-        } finally {
-            if (plugin != null) {
-                context.ungetService(reference);
-            }
         }
     }
 
@@ -319,6 +312,35 @@ public class PluginStates implements ConfigurationListener {
         return claims.refusal(pid);
     }
 
+    /**
+     * Whether each plugin configuration file in FileInstall's folder ({@code etc/}) has reached Config
+     * Admin: FileInstall reads them only after the framework has started.
+     */
+    boolean etcFilesLoaded() {
+        String folder = context.getProperty("felix.fileinstall.dir");
+        if (folder == null) {
+            return true;
+        }
+        Set<Path> loaded = new HashSet<>();
+        for (Configuration configuration : pluginConfigurations(PLUGIN_CONFIGURATIONS)) {
+            Object file = configuration.getProperties().get(ConfigurationValues.FILEINSTALL_FILENAME);
+            if (file != null) {
+                loaded.add(Path.of(URI.create(file.toString())).normalize());
+            }
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(folder),
+                PluginConstants.FACTORY_PID_PREFIX + "*-*.{cfg,config}")) {
+            for (Path file : files) {
+                if (!loaded.contains(file.toAbsolutePath().normalize())) {
+                    return false;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot list {}: {}", folder, e.toString());
+        }
+        return true;
+    }
+
     /** Whether a bundle provides the plugin kind configured by this factory PID. */
     boolean providesKind(String factoryPid) {
         return kinds.describe(factoryPid) != null;
@@ -343,17 +365,13 @@ public class PluginStates implements ConfigurationListener {
         Map<String, Object> values = asMap(properties);
         StartMode mode = startMode(values, new Settings(claim.pid(), values));
         CallsignClaims.Claim holder = claims.refusal(claim.pid());
-        ServiceReference<Plugin> reference = holder == null ? running.get(name) : null;
-        // a failed instance may still have a registered service; getting it would only log an error
-        String failure = kinds.activationFailure(claim.pid());
-        Class<?> type = reference == null || failure != null ? null : pluginClass(reference);
-        ComponentDescriptionDTO kind = type == null ? kinds.describe(configuration.getFactoryPid()) : null;
+        ComponentConfigurationDTO instance = kinds.instance(claim.pid());
+        ComponentDescriptionDTO kind = instance != null ? instance.description : kinds.describe(configuration.getFactoryPid());
+        Class<?> type = kind == null ? null : kinds.implementation(kind);
         String state;
         String reason = reasons.getOrDefault(name, "Startup");
         String detail = null;
-        if (type != null) {
-            state = "activated";
-        } else if (holder != null) {
+        if (holder != null) {
             state = "unavailable";
             reason = DUPLICATE_CALLSIGN;
             detail = "callsign " + name + " is held by " + holder;
@@ -361,26 +379,31 @@ public class PluginStates implements ConfigurationListener {
             state = "unavailable";
             reason = UNKNOWN_CLASSNAME;
             detail = "no installed bundle provides plugin kind " + configuration.getFactoryPid();
-        } else if (failure != null) {
+        } else if (instance != null && instance.state == ComponentConfigurationDTO.ACTIVE) {
+            state = "activated";
+        } else if (PluginKinds.activationFailure(instance) != null) {
             state = "deactivated";
             reason = INITIALIZATION_FAILED;
-            detail = failure;
+            detail = PluginKinds.activationFailure(instance);
         } else if (conditions.containsKey(claim.pid())) {
             state = "precondition";
-            detail = kinds.waitingFor(claim.pid());
+            detail = PluginKinds.waitingFor(instance);
         } else {
             state = mode == StartMode.Unavailable ? "unavailable" : "deactivated";
         }
-        List<InterfaceVersion> versions = type == null ? List.of() : PluginInterfaces.versions(type);
-        String locator = type != null ? bundleName(type) : kind == null ? null : kind.bundle.symbolicName;
-        String classname = type != null ? type.getName() : kind == null ? configuration.getFactoryPid() : kind.implementationClass;
-        return new JController.PluginStatus(name, locator, classname, state, reason, detail, mode.name(), versions,
-                ConfigurationValues.ownProperties(properties));
+        boolean activated = "activated".equals(state) && type != null;
+        List<InterfaceVersion> versions = activated ? PluginInterfaces.versions(type) : List.of();
+        return new JController.PluginStatus(name, kind == null ? null : kind.bundle.symbolicName,
+                kind == null ? configuration.getFactoryPid() : kind.implementationClass, state, reason, detail,
+                mode.name(), versions, ConfigurationValues.ownProperties(properties));
     }
 
-    private static String bundleName(Class<?> type) {
-        Bundle bundle = FrameworkUtil.getBundle(type);
-        return bundle == null ? null : bundle.getSymbolicName();
+    /**
+     * Whether every plugin configuration in Config Admin has been followed (its claim and condition
+     * settled): its configuration event may still be on its way.
+     */
+    boolean followedAll() {
+        return pluginConfigurations(PLUGIN_CONFIGURATIONS).stream().allMatch(c -> seen.containsKey(c.getPid()));
     }
 
     private void register(String pid, String callsign) {

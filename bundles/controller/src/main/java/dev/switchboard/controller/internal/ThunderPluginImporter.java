@@ -43,7 +43,7 @@ import dev.switchboard.api.plugin.PluginConstants;
  * again, a deleted file's instance is deleted with it, and a file claiming a callsign that another
  * configuration holds is refused (and imported once the callsign is free).
  */
-@Component(immediate = true)
+@Component(service = ThunderPluginImporter.class, immediate = true)
 public class ThunderPluginImporter {
 
     static final String DIRECTORY_PROPERTY = "switchboard.plugins.dir";
@@ -60,6 +60,7 @@ public class ThunderPluginImporter {
     /** Files refused their callsign, as last modified then: tried again every scan, the refusal logged once. */
     private final Map<Path, FileTime> refused = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scanner;
+    private volatile boolean scanned;
 
     @Activate
     public ThunderPluginImporter(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
@@ -76,6 +77,8 @@ public class ThunderPluginImporter {
         if (directory != null) {
             LOG.info("Importing Thunder plugin files from {}", directory);
             scanner.scheduleWithFixedDelay(this::scan, 0, 1, TimeUnit.SECONDS);
+        } else {
+            scanned = true;
         }
     }
 
@@ -94,11 +97,11 @@ public class ThunderPluginImporter {
     }
 
     /**
-     * Imports new and changed files in name order, once the framework has started: by then the
-     * {@code etc/} configurations are in Config Admin, and a plugin file cannot take their callsigns.
+     * Imports new and changed files in name order, once the framework has started and the
+     * {@code etc/} configurations are in Config Admin, so that a plugin file cannot take their callsigns.
      */
     void scan() {
-        if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() != Bundle.ACTIVE) {
+        if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() != Bundle.ACTIVE || !states.etcFilesLoaded()) {
             return;
         }
         Set<Path> present = new TreeSet<>();
@@ -107,10 +110,24 @@ public class ThunderPluginImporter {
                 files.forEach(present::add);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Cannot scan {}: {}", directory, e.toString());
+                scanned = true;
                 return;
             }
         }
         removeImportsOfDeletedFiles(present);
+        try {
+            importAll(present);
+        } finally {
+            scanned = true;
+        }
+    }
+
+    /** Whether the plugin files present when the framework started have been looked at. */
+    boolean scanned() {
+        return scanned;
+    }
+
+    private void importAll(Set<Path> present) {
         for (Path file : present) {
             try {
                 FileTime modified = Files.getLastModifiedTime(file);
