@@ -313,8 +313,9 @@ public class PluginStates implements ConfigurationListener {
     }
 
     /**
-     * Whether each plugin configuration file in FileInstall's folder ({@code etc/}) has reached Config
-     * Admin: FileInstall reads them only after the framework has started.
+     * Whether each configuration file in FileInstall's folder ({@code etc/}) has reached Config Admin:
+     * FileInstall reads them only after the framework has started. The logging configuration is among
+     * them, and Pax Logging drops what is logged while it applies it.
      */
     boolean etcFilesLoaded() {
         String folder = context.getProperty("felix.fileinstall.dir");
@@ -322,14 +323,14 @@ public class PluginStates implements ConfigurationListener {
             return true;
         }
         Set<Path> loaded = new HashSet<>();
-        for (Configuration configuration : pluginConfigurations(PLUGIN_CONFIGURATIONS)) {
-            Object file = configuration.getProperties().get(ConfigurationValues.FILEINSTALL_FILENAME);
+        for (Configuration configuration : pluginConfigurations(null)) {
+            Object file = configuration.getProperties() == null ? null
+                    : configuration.getProperties().get(ConfigurationValues.FILEINSTALL_FILENAME);
             if (file != null) {
                 loaded.add(Path.of(URI.create(file.toString())).normalize());
             }
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(folder),
-                PluginConstants.FACTORY_PID_PREFIX + "*-*.{cfg,config}")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(folder), "*.{cfg,config}")) {
             for (Path file : files) {
                 if (!loaded.contains(file.toAbsolutePath().normalize())) {
                     return false;

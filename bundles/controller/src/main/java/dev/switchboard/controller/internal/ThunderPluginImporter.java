@@ -61,6 +61,7 @@ public class ThunderPluginImporter {
     private final Map<Path, FileTime> refused = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scanner;
     private volatile boolean scanned;
+    private final long patientUntil = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
 
     @Activate
     public ThunderPluginImporter(BundleContext context, @Reference ConfigurationAdmin configurationAdmin,
@@ -98,10 +99,12 @@ public class ThunderPluginImporter {
 
     /**
      * Imports new and changed files in name order, once the framework has started and the
-     * {@code etc/} configurations are in Config Admin, so that a plugin file cannot take their callsigns.
+     * {@code etc/} configurations are in Config Admin, so that a plugin file cannot take their
+     * callsigns; an {@code etc/} file FileInstall cannot read holds the import back for a minute at most.
      */
     void scan() {
-        if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() != Bundle.ACTIVE || !states.etcFilesLoaded()) {
+        if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() != Bundle.ACTIVE
+                || !states.etcFilesLoaded() && System.nanoTime() < patientUntil) {
             return;
         }
         Set<Path> present = new TreeSet<>();
