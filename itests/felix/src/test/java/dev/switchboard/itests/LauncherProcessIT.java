@@ -76,8 +76,12 @@ public class LauncherProcessIT {
                 + System.getProperty("java.specification.version")));
         assertTrue(console, console.contains("home " + distribution.home()));
         assertTrue(console, console.contains("Switchboard JSON-RPC at http://127.0.0.1:" + port + "/jsonrpc"));
-        assertTrue(console, console.contains("Plugin file " + plugins.resolve("evil.json") + " is refused: callsign "
-                + "\"SecurityAgent\" is already used by dev.switchboard.securityagent~SecurityAgent"));
+        // Pax Logging drops what is logged while it applies etc/ at start, so the refusal is checked on a new version
+        distribution.writeEtc("plugins/evil.json",
+                "{\"callsign\":\"SecurityAgent\",\"classname\":\"DeviceInfo\",\"startmode\":\"Activated\"}");
+        String refused = distribution.awaitConsoleLine("evil.json is refused", Duration.ofSeconds(30));
+        assertTrue(refused, refused.contains("ERROR") && refused.contains("Plugin file " + plugins.resolve("evil.json")
+                + " is refused: callsign \"SecurityAgent\" is already used by dev.switchboard.securityagent~SecurityAgent"));
 
         String token = distribution.issueToken("http://localhost");
         assertTrue("the SecurityAgent is still the agent", client.post(JsonRpcClient.request(1,

@@ -352,9 +352,13 @@ public class PluginStates implements ConfigurationListener {
                 : List.of(requireConfigured(callsign));
         List<JController.PluginStatus> status = new ArrayList<>();
         for (Configuration configuration : configurations) {
-            CallsignClaims.Claim claim = claims.of(configuration.getPid());
-            if (claim != null) {
-                status.add(status(configuration, claim));
+            try {
+                CallsignClaims.Claim claim = claims.of(configuration.getPid());
+                if (claim != null) {
+                    status.add(status(configuration, claim));
+                }
+            } catch (IllegalStateException deletedMeanwhile) {
+                // listed a moment ago, gone now: it has no status any more
             }
         }
         return status;
