@@ -58,8 +58,12 @@ final class CallBudget {
 
     /** The total a client may fill: all of it for a light client, three quarters for others. */
     private int room(int clientCalls) {
-        boolean light = clientCalls <= Math.max(1, perClient / 10);
-        return light ? total : total - total / 4;
+        return clientCalls <= lightCalls(perClient) ? total : total - total / 4;
+    }
+
+    /** A client with at most this many calls in progress is light: a tenth of the per-client bound. */
+    static int lightCalls(int perClient) {
+        return Math.max(1, perClient / 10);
     }
 
     synchronized void release(Object client, int calls) {

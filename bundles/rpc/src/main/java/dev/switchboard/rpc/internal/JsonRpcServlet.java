@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadPoolExecutor;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletException;
@@ -120,7 +119,7 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     private final transient Metrics metrics;
     private final transient CallBudget budget = new CallBudget(TransportSettings.DEFAULT_MAX_CALLS_PER_CLIENT,
             TransportSettings.DEFAULT_MAX_CALLS_IN_PROGRESS);
-    private transient ThreadPoolExecutor workers;
+    private transient Workers workers;
     private transient volatile Limits limits;
 
     /** The settings a request is checked against; replaced as a whole when the configuration changes. */
@@ -158,8 +157,8 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
             LOG.warn("Configuration {}: maxCallsPerClient {} is below maxBatchSize {}: larger batches are always refused",
                     PID, settings.maxCallsPerClient(), settings.maxBatchSize());
         }
-        ThreadPoolExecutor previous = workers;
-        workers = Workers.start(settings.workerThreads());
+        Workers previous = workers;
+        workers = new Workers(settings.workerThreads(), CallBudget.lightCalls(settings.maxCallsPerClient()));
         budget.limits(settings.maxCallsPerClient(), settings.maxCallsInProgress());
         Dispatcher dispatcher = new Dispatcher(registry, enforcement, workers, settings.callTimeoutMillis(),
                 settings.maxBatchSize(), this::isConfigured, metrics);

@@ -1,5 +1,6 @@
 package dev.switchboard.rpc.internal;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -9,26 +10,63 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The threads that run plugin calls. Waiting calls are taken lightest client first (the fewest
  * calls in progress when the call was admitted), then in arrival order, so that a caller with one
- * call is not queued behind another client's batches. The queue needs no bound of its own: the
- * {@link CallBudget} bounds the calls admitted.
+ * call is not queued behind another client's batches; and calls of light clients have threads of
+ * their own besides, so that they do not wait for one of the shared threads to finish a heavy
+ * client's call. The queues need no bound of their own: the {@link CallBudget} bounds the calls
+ * admitted.
  */
-final class Workers {
+final class Workers implements Executor {
+
+    /** Threads kept for light clients' calls, beside the shared ones. */
+    static final int LIGHT_THREADS = 2;
 
     private static final AtomicLong ARRIVALS = new AtomicLong();
 
-    private Workers() {
+    private final ThreadPoolExecutor shared;
+    private final ThreadPoolExecutor light;
+    private final int lightLoad;
+
+    /**
+     * @param threads   threads shared by every call
+     * @param lightLoad a call whose client had at most this many calls in progress is light
+     */
+    Workers(int threads, int lightLoad) {
+        this.shared = pool(threads, "switchboard-rpc-");
+        this.light = pool(LIGHT_THREADS, "switchboard-rpc-light-");
+        this.lightLoad = lightLoad;
     }
 
-    static ThreadPoolExecutor start(int threads) {
+    private static ThreadPoolExecutor pool(int threads, String name) {
         AtomicInteger started = new AtomicInteger();
-        ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
                 new PriorityBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "switchboard-rpc-" + started.incrementAndGet());
+                    Thread t = new Thread(r, name + started.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
-        workers.allowCoreThreadTimeOut(true);
-        return workers;
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** A light client's call runs on whichever of its own threads or the shared ones is free first. */
+    @Override
+    public void execute(Runnable command) {
+        if (command instanceof Task task && task.load() <= lightLoad && light.getActiveCount() < LIGHT_THREADS) {
+            light.execute(command);
+        } else {
+            shared.execute(command);
+        }
+    }
+
+    /** Lets the calls in progress finish, takes no new ones. */
+    void shutdown() {
+        shared.shutdown();
+        light.shutdown();
+    }
+
+    void shutdownNow() {
+        shared.shutdownNow();
+        light.shutdownNow();
     }
 
     /** {@code work} as a task ordered by the load of its client, then by arrival. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -14,11 +13,11 @@ class WorkersTest {
 
     @Test
     void waitingCallsRunLightestClientFirstThenInArrivalOrder() throws Exception {
-        ThreadPoolExecutor workers = Workers.start(1);
+        Workers workers = new Workers(1, 0); // no client is light: one queue
         try {
             CountDownLatch busy = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            workers.execute(Workers.task(0, () -> {
+            workers.execute(Workers.task(1000, () -> {
                 busy.countDown();
                 await(release);
             }));
@@ -45,6 +44,28 @@ class WorkersTest {
             latch.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aLightClientsCallRunsWhileEverySharedThreadIsBusy() throws Exception {
+        Workers workers = new Workers(2, 5);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            CountDownLatch busy = new CountDownLatch(2);
+            for (int i = 0; i < 3; i++) {
+                workers.execute(Workers.task(100, () -> {
+                    busy.countDown();
+                    await(release);
+                }));
+            }
+            assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+            CountDownLatch light = new CountDownLatch(1);
+            workers.execute(Workers.task(1, light::countDown));
+            assertThat(light.await(5, TimeUnit.SECONDS)).as("ran beside the heavy calls").isTrue();
+        } finally {
+            release.countDown();
+            workers.shutdownNow();
         }
     }
 }
