@@ -1,6 +1,6 @@
 /**
- * What Switchboard's shell commands share: their table layout, and their registration as Gogo
- * commands where no Karaf console presents them.
+ * What Switchboard's shell commands share: their table layout, where Karaf actions print their
+ * answer, and their registration as Gogo commands where no Karaf console presents them.
  */
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.switchboard.api.shell;

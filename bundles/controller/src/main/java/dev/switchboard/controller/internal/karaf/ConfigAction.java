@@ -7,6 +7,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
+import dev.switchboard.api.shell.CommandOutput;
 import dev.switchboard.controller.internal.PluginCommands;
 
 @Service
@@ -31,11 +32,12 @@ public class ConfigAction implements Action {
     @Override
     public Object execute() throws Exception {
         if (key == null) {
-            return commands.config(callsign);
+            CommandOutput.print(commands.config(callsign));
+        } else if (value == null) {
+            CommandOutput.print("error: " + key + " needs a value");
+        } else {
+            CommandOutput.print(commands.config(callsign, key, value));
         }
-        if (value == null) {
-            return "error: " + key + " needs a value";
-        }
-        return commands.config(callsign, key, value);
+        return null;
     }
 }

@@ -3,6 +3,8 @@ package dev.switchboard.controller.internal.karaf;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
+import dev.switchboard.api.shell.CommandOutput;
+
 @Service
 @Command(scope = "switchboard", name = "deactivate",
         description = "Deactivates a plugin, as Controller.1.deactivate does.")
@@ -10,6 +12,7 @@ public class DeactivateAction extends CallsignAction {
 
     @Override
     public Object execute() {
-        return commands.deactivate(callsign);
+        CommandOutput.print(commands.deactivate(callsign));
+        return null;
     }
 }

@@ -5,6 +5,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
+import dev.switchboard.api.shell.CommandOutput;
 import dev.switchboard.controller.internal.PluginCommands;
 
 @Service
@@ -17,6 +18,7 @@ public class PluginsAction implements Action {
 
     @Override
     public Object execute() {
-        return commands.plugins();
+        CommandOutput.print(commands.plugins());
+        return null;
     }
 }

@@ -3,6 +3,8 @@ package dev.switchboard.sessions.internal.karaf;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
+import dev.switchboard.api.shell.CommandOutput;
+
 @Service
 @Command(scope = "switchboard", name = "orders",
         description = "Lists orders: id, product, client key, status, deposit, payments, cost, creation time.")
@@ -10,6 +12,7 @@ public class OrdersAction extends OrderFilterAction {
 
     @Override
     public Object execute() {
-        return commands.orders(filters());
+        CommandOutput.print(commands.orders(filters()));
+        return null;
     }
 }

@@ -7,6 +7,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
+import dev.switchboard.api.shell.CommandOutput;
 import dev.switchboard.sessions.internal.SessionsCommands;
 
 @Service
@@ -23,6 +24,7 @@ public class SessionsAction implements Action {
 
     @Override
     public Object execute() {
-        return commands.sessions(order);
+        CommandOutput.print(commands.sessions(order));
+        return null;
     }
 }
