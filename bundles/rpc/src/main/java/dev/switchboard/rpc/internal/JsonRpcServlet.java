@@ -60,6 +60,8 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     /** Thunder's subprotocols that speak JSON-RPC; "text" and "raw" do not. */
     private static final List<String> SUBPROTOCOLS = List.of("json", "jsonrpc", "notification");
     private static final String ALLOWED_METHODS = "OPTIONS, POST";
+    /** The Felix HTTP setting that sets up Jetty's WebSocket support. */
+    static final String WEBSOCKET_KEY = "org.apache.felix.jetty.websocket.enable = true";
 
     /** The metatype; the code reads the raw properties through {@link TransportSettings}, with the same ranges. */
     @ObjectClassDefinition(name = "Switchboard JSON-RPC transport")
@@ -175,6 +177,35 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     @Deactivate
     void deactivate() {
         workers.shutdownNow();
+    }
+
+    /**
+     * Jetty's WebSocket servlet starts only where the HTTP server set up Jetty's WebSocket support, which
+     * Felix HTTP does when its configuration says {@value #WEBSOCKET_KEY}. Without it this servlet cannot
+     * start and no call is answered, so the log says what to add.
+     */
+    @Override
+    public void init() throws ServletException {
+        try {
+            super.init();
+        } catch (ServletException | RuntimeException e) {
+            if (webSocketSupportMissing(e)) {
+                LOG.error("JSON-RPC on /jsonrpc cannot start: the HTTP server has no Jetty WebSocket support;"
+                        + " add {} to the configuration org.apache.felix.http (in Karaf etc/org.apache.felix.http.cfg)",
+                        WEBSOCKET_KEY);
+            }
+            throw e;
+        }
+    }
+
+    /** Whether a failed start is Jetty's "WebSocketComponents has not been created", anywhere in the causes. */
+    static boolean webSocketSupportMissing(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IllegalStateException && String.valueOf(cause.getMessage()).contains("WebSocketComponents")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
