@@ -1,7 +1,11 @@
 package dev.switchboard.rpc.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.switchboard.api.config.LogThrottle;
@@ -12,7 +16,9 @@ import dev.switchboard.api.config.LogThrottle;
  * admitted whole or refused whole, so memory held for calls and unwritten answers stays bounded
  * however fast clients send. The last quarter of the total is kept for light clients (fewer
  * than a tenth of the per-client bound in progress), so that a few well-behaved callers still get
- * through when heavy ones have taken the rest.
+ * through when heavy ones have taken the rest. A refused client may be held back (not read from)
+ * until a release could let its next message in, so that it waits instead of being refused again
+ * and again.
  */
 final class CallBudget {
 
@@ -20,6 +26,10 @@ final class CallBudget {
     static final LogThrottle REFUSAL_LINES = new LogThrottle(Duration.ofSeconds(10), 4096, 50);
 
     private final Map<Object, Integer> byClient = new HashMap<>();
+    /** Clients held back until calls of their own are released. */
+    private final Map<Object, Runnable> awaitingOwn = new HashMap<>();
+    /** Clients held back until anyone's calls are released, in the order they were refused. */
+    private final Map<Object, Runnable> awaitingRoom = new LinkedHashMap<>();
     private int perClient;
     private int total;
     private int inProgress;
@@ -66,14 +76,57 @@ final class CallBudget {
         return Math.max(1, perClient / 10);
     }
 
-    synchronized void release(Object client, int calls) {
-        int own = byClient.getOrDefault(client, 0) - calls;
-        if (own <= 0) {
-            byClient.remove(client);
-        } else {
-            byClient.put(client, own);
+    /**
+     * Holds back a client whose calls were just refused: {@code resume} runs once, on a later
+     * release that may let its next message in. A client over its own bound waits for its own
+     * calls; any other for anyone's, one waiting client woken per release in the order they were
+     * refused, and all of them once nothing is in progress.
+     *
+     * @return false, and {@code resume} never runs, when no call in progress could make room
+     */
+    synchronized boolean holdBack(Object client, int calls, Runnable resume) {
+        int own = byClient.getOrDefault(client, 0);
+        if (own > 0 && own + calls > perClient) {
+            awaitingOwn.put(client, resume);
+            return true;
         }
-        inProgress -= calls;
+        if (own + calls > perClient || inProgress == 0) {
+            return false;
+        }
+        awaitingRoom.put(client, resume);
+        return true;
+    }
+
+    /** A client that is gone is not resumed. */
+    synchronized void forget(Object client) {
+        awaitingOwn.remove(client);
+        awaitingRoom.remove(client);
+    }
+
+    void release(Object client, int calls) {
+        if (calls == 0) {
+            return;
+        }
+        List<Runnable> resumed = new ArrayList<>(2);
+        synchronized (this) {
+            int own = byClient.getOrDefault(client, 0) - calls;
+            if (own <= 0) {
+                byClient.remove(client);
+            } else {
+                byClient.put(client, own);
+            }
+            inProgress -= calls;
+            Runnable ownTurn = awaitingOwn.remove(client);
+            if (ownTurn != null) {
+                resumed.add(ownTurn);
+            }
+            Iterator<Runnable> waiting = awaitingRoom.values().iterator();
+            for (int woken = 0; waiting.hasNext() && (woken == 0 || inProgress == 0); woken++) {
+                resumed.add(waiting.next());
+                waiting.remove();
+            }
+        }
+        resumed.forEach(Runnable::run); // outside the lock: a resumed client may acquire at once
     }
 
     synchronized int inProgress(Object client) {

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.slf4j.Logger;
@@ -126,22 +127,23 @@ final class Dispatcher {
 
     /**
      * The answer to a message refused because its client, or all clients together, have too many
-     * calls in progress: an error for each request with an id, nothing for notifications. Not logged
-     * per request: the transport says once that a client is refused.
+     * calls in progress: for a batch, one error with a null id (the batch cannot be processed as a
+     * whole), so that a refusal costs little to build and to send; for a single request, an error
+     * with its id, nothing for a notification or a batch of notifications. Not logged per request:
+     * the transport says once that a client is refused.
      */
     Answer busy(JsonNode message, String detail) {
-        ArrayNode errors = Json.MAPPER.createArrayNode();
+        boolean answered = false;
         for (JsonNode request : message.isArray() ? message : List.of(message)) {
             metrics.unknown().record(0, SERVER_BUSY);
             JsonNode id = request.isObject() ? request.get("id") : null;
-            if (id != null && (id.isTextual() || id.isNumber() || id.isNull())) {
-                errors.add(error(id, new JsonRpcException(SERVER_BUSY, "Server busy.", detail)));
-            }
+            answered |= id != null && (id.isTextual() || id.isNumber() || id.isNull());
         }
-        if (errors.isEmpty()) {
+        if (!answered) {
             return new Answer(null, false);
         }
-        return new Answer(message.isArray() ? errors : errors.get(0), false);
+        JsonNode id = message.isArray() ? NullNode.getInstance() : message.get("id");
+        return new Answer(error(id, new JsonRpcException(SERVER_BUSY, "Server busy.", detail)), false);
     }
 
     /** A message refused as a whole, before any request in it was looked at. */

@@ -21,11 +21,13 @@ import dev.switchboard.api.config.LogText;
  * One WebSocket client. Messages are answered as their calls complete, so a slow call does not
  * hold up the next message; the token given on the upgrade applies to every message. A message
  * is admitted only while the connection's calls in progress (answers not yet written included)
- * stay within the {@link CallBudget}, else it is answered -32001; a client that leaves more than
+ * stay within the {@link CallBudget}, else it is answered -32001 and the connection is not read
+ * from until a release could let its next message in: a flooding client is held back by TCP
+ * instead of costing the host a refusal per message. A client that leaves more than
  * {@code maxPendingBytesPerConnection} of answers and events unread is closed, not buffered for.
  * Public because Jetty looks up the listener methods with a public lookup.
  */
-public final class WebSocketConnection implements Session.Listener.AutoDemanding, EventHub.Subscriber {
+public final class WebSocketConnection implements Session.Listener, EventHub.Subscriber {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
@@ -49,10 +51,19 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
+        session.demand();
     }
 
+    /** Reads the next frame once this message is admitted or refused, unless the client is held back. */
     @Override
     public void onWebSocketText(String text) {
+        if (!admit(text)) {
+            session.demand();
+        }
+    }
+
+    /** @return whether the connection is held back: it is resumed by the {@link CallBudget} */
+    private boolean admit(String text) {
         JsonRpcServlet.Limits current = limits.get();
         Dispatcher dispatcher = current.dispatcher();
         JsonNode message;
@@ -60,14 +71,14 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
             message = current.parser().readTree(text);
         } catch (StreamConstraintsException e) {
             reply(dispatcher.invalidRequest(e.getOriginalMessage(), channel), 0);
-            return;
+            return false;
         } catch (JsonProcessingException e) {
             reply(dispatcher.parseError(e.getOriginalMessage(), channel), 0);
-            return;
+            return false;
         }
         if (message == null || message.isMissingNode()) {
             reply(dispatcher.parseError("empty message", channel), 0);
-            return;
+            return false;
         }
         int calls = JsonRpcServlet.callsIn(message, current.settings());
         if (!budget.tryAcquire(this, calls)) {
@@ -77,7 +88,7 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
                 LOG.warn("WebSocket {} refused {} calls: {}{}", channel.remote(), calls, reason, heldBack);
             }
             reply(dispatcher.busy(message, reason), 0);
-            return;
+            return budget.holdBack(this, calls, session::demand);
         }
         dispatcher.answer(message, channel).whenComplete((answer, failure) -> {
             if (answer == null) { // not expected: the dispatcher answers every failure
@@ -86,6 +97,7 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
                 reply(answer, calls);
             }
         });
+        return false;
     }
 
     /** Thunder speaks JSON-RPC in text frames only. */
@@ -93,6 +105,17 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
         callback.succeed();
         reply(limits.get().dispatcher().invalidRequest("JSON-RPC is sent in text frames, not binary", channel), 0);
+        session.demand();
+    }
+
+    @Override
+    public void onWebSocketPing(ByteBuffer payload) {
+        session.demand();
+    }
+
+    @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+        session.demand();
     }
 
     @Override
@@ -102,6 +125,7 @@ public final class WebSocketConnection implements Session.Listener.AutoDemanding
 
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
+        budget.forget(this);
         events.unregisterAll(this);
     }
 

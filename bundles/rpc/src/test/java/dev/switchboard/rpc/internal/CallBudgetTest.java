@@ -2,6 +2,9 @@ package dev.switchboard.rpc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class CallBudgetTest {
@@ -47,5 +50,52 @@ class CallBudgetTest {
         assertThat(budget.tryAcquire("a", 1)).isFalse();
         budget.release("a", 8);
         assertThat(budget.tryAcquire("a", 5)).isTrue();
+    }
+
+    @Test
+    void aClientOverItsOwnBoundIsResumedWhenItsOwnCallsAreReleased() {
+        CallBudget budget = new CallBudget(10, 1000);
+        List<String> resumed = new ArrayList<>();
+        assertThat(budget.tryAcquire("a", 10)).isTrue();
+        assertThat(budget.tryAcquire("b", 5)).isTrue();
+        assertThat(budget.tryAcquire("a", 1)).isFalse();
+        assertThat(budget.holdBack("a", 1, () -> resumed.add("a"))).isTrue();
+        budget.release("b", 5);
+        assertThat(resumed).as("another client's release does not resume it").isEmpty();
+        budget.release("a", 0);
+        assertThat(resumed).as("a refusal's answer frees nothing").isEmpty();
+        budget.release("a", 3);
+        assertThat(resumed).containsExactly("a");
+        budget.release("a", 7);
+        assertThat(resumed).as("resumed once").containsExactly("a");
+    }
+
+    @Test
+    void clientsRefusedForTheTotalAreResumedOnePerReleaseInTurnAndAllWhenNothingIsInProgress() {
+        CallBudget budget = new CallBudget(100, 400);
+        List<String> resumed = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            assertThat(budget.tryAcquire("heavy" + i, 100)).isTrue();
+        }
+        for (String refused : List.of("x", "y", "z")) {
+            assertThat(budget.tryAcquire(refused, 100)).isFalse();
+            assertThat(budget.holdBack(refused, 100, () -> resumed.add(refused))).isTrue();
+        }
+        budget.forget("z");
+        budget.release("heavy1", 100);
+        assertThat(resumed).containsExactly("x");
+        budget.release("heavy2", 100);
+        budget.release("heavy3", 100);
+        assertThat(resumed).as("a client that is gone is not resumed").containsExactly("x", "y");
+    }
+
+    @Test
+    void aClientIsNotHeldBackWhenNoCallInProgressCouldMakeRoom() {
+        CallBudget budget = new CallBudget(10, 1000);
+        assertThat(budget.tryAcquire("a", 11)).isFalse();
+        assertThat(budget.holdBack("a", 11, () -> { })).as("larger than its bound, nothing of its own to wait for").isFalse();
+        CallBudget empty = new CallBudget(10, 4);
+        assertThat(empty.tryAcquire("a", 5)).isFalse();
+        assertThat(empty.holdBack("a", 5, () -> { })).as("nothing in progress anywhere").isFalse();
     }
 }

@@ -370,20 +370,22 @@ class DispatcherTest {
     }
 
     @Test
-    void busyAnswersEveryRequestWithAnIdAndNoNotification() throws Exception {
+    void busyAnswersABatchWithOneErrorAndASingleRequestWithItsId() throws Exception {
         JsonNode batch = Json.MAPPER.readTree("[" + request("Counter.1.total", null) + ","
                 + "{\"jsonrpc\":\"2.0\",\"method\":\"Counter.1.total\"},"
                 + "{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"Counter.1.total\"}]");
-        JsonNode answers = dispatcher.busy(batch, "too many").body();
-        assertThat(answers).hasSize(2);
-        assertThat(answers.get(0).path("id").asInt()).isEqualTo(42);
-        assertThat(answers.get(1).path("id").asText()).isEqualTo("x");
-        assertThat(answers.get(1).path("error").path("code").asInt()).isEqualTo(Dispatcher.SERVER_BUSY);
-        assertThat(answers.get(1).path("error").path("data").asText()).isEqualTo("too many");
+        JsonNode answer = dispatcher.busy(batch, "too many").body();
+        assertThat(answer.isObject()).as("one error for the whole batch: " + answer).isTrue();
+        assertThat(answer.get("id").isNull()).isTrue();
+        assertThat(answer.path("error").path("code").asInt()).isEqualTo(Dispatcher.SERVER_BUSY);
+        assertThat(answer.path("error").path("data").asText()).isEqualTo("too many");
         JsonNode single = dispatcher.busy(Json.MAPPER.readTree(request("Counter.1.total", null)), "full").body();
+        assertThat(single.path("id").asInt()).isEqualTo(42);
         assertThat(single.path("error").path("code").asInt()).isEqualTo(-32001);
         assertThat(dispatcher.busy(Json.MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"Counter.1.total\"}"), "full")
                 .body()).isNull();
+        assertThat(dispatcher.busy(Json.MAPPER.readTree("[{\"jsonrpc\":\"2.0\",\"method\":\"Counter.1.total\"}]"), "full")
+                .body()).as("a batch of notifications").isNull();
         assertThat(counter.total()).as("nothing was called").isZero();
     }
 }
