@@ -73,6 +73,26 @@ public class TransportBoundsIT extends SwitchboardTestSupport {
     }
 
     @Test
+    public void aWebSocketOverItsBudgetIsAnsweredOnceAndNotReadUntilItsCallsComplete() throws Exception {
+        JsonRpcClient.Socket flooding = client().openWebSocket("", "json");
+        flooding.send(sleepingBatch(2000));
+        flooding.send("[" + JsonRpcClient.request(1, "Fixture.1.echo", "{\"text\":\"a\"}") + ","
+                + JsonRpcClient.request(2, "Fixture.1.echo", "{\"text\":\"b\"}") + "]");
+        flooding.send(JsonRpcClient.request(3, "Fixture.1.echo", "{\"text\":\"held\"}"));
+        JsonNode refused = flooding.next();
+        assertTrue("a refused batch is answered with one error: " + refused, refused.isObject());
+        assertTrue(refused.toString(), refused.get("id").isNull());
+        assertEquals(-32001, refused.get("error").get("code").asInt());
+        // the next message is read only once the batch in progress is answered, so it is admitted, not refused
+        JsonNode batch = flooding.next();
+        assertEquals("the batch is answered before the held message: " + batch, PER_CLIENT, batch.size());
+        JsonNode held = flooding.next();
+        assertEquals(held.toString(), 3, held.get("id").asInt());
+        assertEquals("hello held from Fixture", held.get("result").asText());
+        flooding.close();
+    }
+
+    @Test
     public void anHttpClientBeyondItsCallsInProgressGets503() throws Exception {
         JsonRpcClient client = client();
         List<CompletableFuture<JsonRpcClient.Reply>> slow = new ArrayList<>(List.of(sleepingBatch(client)));

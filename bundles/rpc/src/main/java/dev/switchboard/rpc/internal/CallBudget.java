@@ -97,10 +97,15 @@ final class CallBudget {
         return true;
     }
 
-    /** A client that is gone is not resumed. */
-    synchronized void forget(Object client) {
-        awaitingOwn.remove(client);
-        awaitingRoom.remove(client);
+    /**
+     * Stops holding back a client (gone, or to be read now).
+     *
+     * @return what resumes it, for the caller to run, or null when it was not held back
+     */
+    synchronized Runnable stopHoldingBack(Object client) {
+        Runnable own = awaitingOwn.remove(client);
+        Runnable room = awaitingRoom.remove(client);
+        return own != null ? own : room;
     }
 
     void release(Object client, int calls) {

@@ -30,7 +30,7 @@ record TransportSettings(boolean enforce, int maxRequestBytes, int maxNestingDep
     static final String MIN_CALL_TIMEOUT_MILLIS = "100";
     static final String MAX_CALL_TIMEOUT_MILLIS = "3600000";
 
-    static final int DEFAULT_WORKER_THREADS = 16;
+    static final int DEFAULT_WORKER_THREADS = 4;
     static final String MIN_WORKER_THREADS = "1";
     static final String MAX_WORKER_THREADS = "1024";
 

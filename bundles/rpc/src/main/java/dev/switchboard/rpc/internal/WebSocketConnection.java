@@ -88,7 +88,11 @@ public final class WebSocketConnection implements Session.Listener, EventHub.Sub
                 LOG.warn("WebSocket {} refused {} calls: {}{}", channel.remote(), calls, reason, heldBack);
             }
             reply(dispatcher.busy(message, reason), 0);
-            return budget.holdBack(this, calls, session::demand);
+            boolean waits = budget.holdBack(this, calls, session::demand);
+            if (waits && pendingBytes.get() > current.settings().maxPendingBytesPerConnection()) {
+                readNextNow(); // its unread answers went over the bound meanwhile
+            }
+            return waits;
         }
         dispatcher.answer(message, channel).whenComplete((answer, failure) -> {
             if (answer == null) { // not expected: the dispatcher answers every failure
@@ -125,7 +129,7 @@ public final class WebSocketConnection implements Session.Listener, EventHub.Sub
 
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
-        budget.forget(this);
+        budget.stopHoldingBack(this);
         events.unregisterAll(this);
     }
 
@@ -155,7 +159,9 @@ public final class WebSocketConnection implements Session.Listener, EventHub.Sub
             return;
         }
         long bytes = utf8Length(message);
-        pendingBytes.addAndGet(bytes);
+        if (pendingBytes.addAndGet(bytes) > max) {
+            readNextNow(); // a client held back that does not read must still be found out by its next message
+        }
         Runnable done = () -> {
             pendingBytes.addAndGet(-bytes);
             written.run();
@@ -166,6 +172,13 @@ public final class WebSocketConnection implements Session.Listener, EventHub.Sub
                 LOG.debug("Cannot send to {}: {}", channel.remote(), LogText.quote(failure));
                 done.run();
             }));
+        }
+    }
+
+    private void readNextNow() {
+        Runnable resume = budget.stopHoldingBack(this);
+        if (resume != null) {
+            resume.run();
         }
     }
 

@@ -81,7 +81,7 @@ class CallBudgetTest {
             assertThat(budget.tryAcquire(refused, 100)).isFalse();
             assertThat(budget.holdBack(refused, 100, () -> resumed.add(refused))).isTrue();
         }
-        budget.forget("z");
+        budget.stopHoldingBack("z");
         budget.release("heavy1", 100);
         assertThat(resumed).containsExactly("x");
         budget.release("heavy2", 100);
