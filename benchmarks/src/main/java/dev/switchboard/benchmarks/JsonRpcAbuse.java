@@ -1,5 +1,6 @@
 package dev.switchboard.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -46,7 +47,8 @@ public final class JsonRpcAbuse {
         URI uri = URI.create("ws://127.0.0.1:" + port + "/jsonrpc");
         List<Flooder> flooders = new ArrayList<>();
         try {
-            // its own client, so that its answers are not read behind the flood's on a shared selector thread
+            // its own client (and selector thread), so that its answers are not read behind the flood's;
+            // it measures from this thread, which does nothing else
             Caller good = Caller.await(HttpClient.newHttpClient(), uri, host);
             good.measure(Duration.ofSeconds(5)); // warm-up
             long[] idle = good.measure(Duration.ofSeconds(seconds));
@@ -96,6 +98,9 @@ public final class JsonRpcAbuse {
                     idleKib / 1024, peakKib.get() / 1024, floodedKib / 1024, peakKib.get() / (double) idleKib);
             boolean memory = peakKib.get() < 512 * 1024;
             boolean latency = percentile(flooded, 99) < 100;
+            System.out.printf("machine: %d processors shared by the host and this flood generator, load average %.2f%n",
+                    Runtime.getRuntime().availableProcessors(),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             System.out.printf("targets: resident memory under 512 MiB %s, p99 under 100 ms %s%n",
                     memory ? "met" : "NOT met", latency ? "met" : "NOT met");
         } finally {
