@@ -40,6 +40,16 @@ public class WebSocketIT extends SwitchboardTestSupport {
     }
 
     @Test
+    public void callsGoOnAfterPings() throws Exception {
+        JsonRpcClient.Socket socket = client().openWebSocket("", "json");
+        socket.ping("are you there");
+        socket.ping("still there");
+        socket.send(JsonRpcClient.request(1, "Fixture.1.echo", "{\"text\":\"after ping\"}"));
+        assertEquals("hello after ping from Fixture", socket.next().get("result").asText());
+        socket.close();
+    }
+
+    @Test
     public void garbageAndBinaryFramesGetErrorsAndTheConnectionStays() throws Exception {
         JsonRpcClient.Socket socket = client().openWebSocket("", "jsonrpc");
         assertEquals("jsonrpc", socket.subprotocol());
