@@ -64,6 +64,8 @@ final class Dispatcher {
     /** Not Thunder's: in JSON-RPC's range for server errors, beside Thunder's -32000 (timed out). */
     static final int SERVER_BUSY = -32001;
 
+    /** Characters of a text error detail sent to the caller; the rest is summarised by its length. */
+    static final int MAX_ERROR_DATA_CHARS = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** One line per client address and error code every 10 s, 50 lines every 10 s in all. */
     private static final LogThrottle ERROR_LINES = new LogThrottle(Duration.ofSeconds(10), 4096, 50);
@@ -358,7 +360,10 @@ final class Dispatcher {
 
     private static ObjectNode error(JsonNode id, JsonRpcException e) {
         ObjectNode error = Json.MAPPER.createObjectNode().put("code", e.code()).put("message", e.getMessage());
-        if (e.data() != null) {
+        if (e.data() instanceof String text && text.length() > MAX_ERROR_DATA_CHARS) {
+            // the detail may quote the request (a method name of a megabyte): it is not sent back whole
+            error.put("data", text.substring(0, MAX_ERROR_DATA_CHARS) + "...(" + text.length() + " chars)");
+        } else if (e.data() != null) {
             error.set("data", Json.MAPPER.valueToTree(e.data()));
         }
         ObjectNode response = envelope(id);

@@ -196,6 +196,17 @@ class DispatcherTest {
     }
 
     @Test
+    void aMegabyteMethodNameIsNotSentBackWhole() {
+        String name = "x".repeat(1_000_000);
+
+        JsonNode error = call(request("Counter.1." + name, null)).path("error");
+
+        assertThat(error.path("code").asInt()).isEqualTo(-32601);
+        assertThat(error.path("data").asText()).hasSizeLessThan(Dispatcher.MAX_ERROR_DATA_CHARS + 40)
+                .startsWith("Counter has no method xxx").endsWith("...(" + (name.length() + 22) + " chars)");
+    }
+
+    @Test
     void errorCodes() {
         assertThat(errorCode("Counter.1.nothing", null)).isEqualTo(-32601);
         assertThat(errorCode("Nobody.1.add", null)).isEqualTo(-31043);
