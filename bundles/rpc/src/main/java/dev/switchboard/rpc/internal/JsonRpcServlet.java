@@ -159,8 +159,12 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
             LOG.warn("Configuration {}: maxCallsPerClient {} is below maxBatchSize {}: larger batches are always refused",
                     PID, settings.maxCallsPerClient(), settings.maxBatchSize());
         }
-        Workers previous = workers;
-        workers = new Workers(settings.workerThreads(), CallBudget.lightCalls(settings.maxCallsPerClient()));
+        int lightCalls = CallBudget.lightCalls(settings.maxCallsPerClient());
+        if (workers == null) {
+            workers = new Workers(settings.workerThreads(), lightCalls);
+        } else {
+            workers.resize(settings.workerThreads(), lightCalls);
+        }
         budget.limits(settings.maxCallsPerClient(), settings.maxCallsInProgress());
         Dispatcher dispatcher = new Dispatcher(registry, enforcement, workers, settings.callTimeoutMillis(),
                 settings.maxBatchSize(), this::isConfigured, metrics);
@@ -168,9 +172,6 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
         enforcement.enforce(settings.enforce());
         if (!settings.enforce()) {
             LOG.warn("Security enforcement is off: every caller may call every plugin");
-        }
-        if (previous != null) {
-            previous.shutdown();
         }
     }
 

@@ -24,7 +24,7 @@ final class Workers implements Executor {
 
     private final ThreadPoolExecutor shared;
     private final ThreadPoolExecutor light;
-    private final int lightLoad;
+    private volatile int lightLoad;
 
     /**
      * @param threads   threads shared by every call
@@ -34,6 +34,22 @@ final class Workers implements Executor {
         this.shared = pool(threads, "switchboard-rpc-");
         this.light = pool(LIGHT_THREADS, "switchboard-rpc-light-");
         this.lightLoad = lightLoad;
+    }
+
+    /**
+     * Applies new settings in place: a call submitted while the configuration changes still finds
+     * a pool that takes it, which replacing the pools could not promise.
+     */
+    void resize(int threads, int lightLoad) {
+        this.lightLoad = lightLoad;
+        // the core size may never exceed the maximum, so the order depends on the direction
+        if (threads > shared.getMaximumPoolSize()) {
+            shared.setMaximumPoolSize(threads);
+            shared.setCorePoolSize(threads);
+        } else {
+            shared.setCorePoolSize(threads);
+            shared.setMaximumPoolSize(threads);
+        }
     }
 
     private static ThreadPoolExecutor pool(int threads, String name) {
@@ -56,12 +72,6 @@ final class Workers implements Executor {
         } else {
             shared.execute(command);
         }
-    }
-
-    /** Lets the calls in progress finish, takes no new ones. */
-    void shutdown() {
-        shared.shutdown();
-        light.shutdown();
     }
 
     void shutdownNow() {

@@ -68,4 +68,29 @@ class WorkersTest {
             workers.shutdownNow();
         }
     }
+
+    @Test
+    void newSettingsApplyToThePoolsInPlaceSoThatNoCallIsTurnedAway() throws Exception {
+        Workers workers = new Workers(1, 0);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            workers.resize(3, 0);
+            CountDownLatch running = new CountDownLatch(3);
+            for (int i = 0; i < 3; i++) {
+                workers.execute(Workers.task(100, () -> {
+                    running.countDown();
+                    await(release);
+                }));
+            }
+            assertThat(running.await(5, TimeUnit.SECONDS)).as("three calls at once after growing to three").isTrue();
+            workers.resize(1, 0);
+            CountDownLatch after = new CountDownLatch(1);
+            workers.execute(Workers.task(100, after::countDown));
+            release.countDown();
+            assertThat(after.await(5, TimeUnit.SECONDS)).as("taken and run after shrinking").isTrue();
+        } finally {
+            release.countDown();
+            workers.shutdownNow();
+        }
+    }
 }
