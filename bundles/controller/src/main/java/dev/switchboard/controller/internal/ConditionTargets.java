@@ -10,7 +10,7 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * Makes every plugin instance wait for its own condition: SCR activates the instance of a
- * configuration only while {@link PluginStates} registers the condition for that configuration.
+ * configuration only while {@link StartModeConditions} registers the condition for that configuration.
  * That is how activate, deactivate, startmode and unique callsigns work without touching the stored
  * configuration. A configuration without a valid callsign, or refused its callsign, never runs.
  * The launcher names this plugin in {@code felix.cm.config.plugins}, so Config Admin delivers
@@ -27,8 +27,8 @@ public class ConditionTargets implements ConfigurationPlugin {
     public void modifyConfiguration(ServiceReference<?> reference, Dictionary<String, Object> properties) {
         Object factoryPid = properties.get(ConfigurationAdmin.SERVICE_FACTORYPID);
         Object pid = properties.get(Constants.SERVICE_PID);
-        if (factoryPid instanceof String kind && PluginStates.isManagedKind(kind) && pid instanceof String own) {
-            properties.put(TARGET, PluginStates.conditionFilter(own));
+        if (factoryPid instanceof String kind && StartModeConditions.isManagedKind(kind) && pid instanceof String own) {
+            properties.put(TARGET, StartModeConditions.conditionFilter(own));
         }
     }
 }

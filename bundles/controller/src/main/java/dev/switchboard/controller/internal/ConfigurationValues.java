@@ -23,6 +23,11 @@ final class ConfigurationValues {
     private ConfigurationValues() {
     }
 
+    /** A value written into an LDAP filter as itself: backslash, star and parentheses escaped. */
+    static String filterValue(String value) {
+        return value.replaceAll("([\\\\*()])", "\\\\$1");
+    }
+
     /** Scalars stay as they are, lists of scalars become String arrays, nested objects become JSON text. */
     static Object toProperty(String key, Object value) {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Long

@@ -7,12 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,8 +36,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.condition.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,10 +44,9 @@ import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.jsonrpc.ErrorCode;
 import dev.switchboard.api.jsonrpc.JsonRpcException;
-import dev.switchboard.api.plugin.InterfaceVersion;
+import dev.switchboard.api.plugin.ConfiguredCallsigns;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.api.plugin.PluginConstants;
-import dev.switchboard.api.plugin.PluginInterfaces;
 import dev.switchboard.api.plugin.StartMode;
 
 /**
@@ -60,20 +55,13 @@ import dev.switchboard.api.plugin.StartMode;
  * configuration holds its callsign (see {@link CallsignClaims}). What really runs is read from the
  * plugin services and from SCR, so a failed activation shows as such.
  */
-@Component(service = PluginStates.class, immediate = true)
-public class PluginStates implements ConfigurationListener {
+@Component(service = { PluginStates.class, ConfiguredCallsigns.class }, immediate = true)
+public class PluginStates implements ConfigurationListener, ConfiguredCallsigns {
 
     /** A change of state, as Thunder's {@code statechange} event carries it. */
     public record StateChange(String callsign, String state, String reason) {
     }
 
-    static final String CONDITION_ID = "dev.switchboard.plugin";
-    /** Condition property naming the configuration whose instance the condition lets run. */
-    static final String CONDITION_PID = "switchboard.pid";
-    static final String DUPLICATE_CALLSIGN = "DuplicateCallsign";
-    static final String UNKNOWN_CLASSNAME = "UnknownClassname";
-    static final String INITIALIZATION_FAILED = "InitializationFailed";
-    private static final String CONTROLLER_KIND = PluginConstants.FACTORY_PID_PREFIX + "controller";
     private static final String PLUGIN_CONFIGURATIONS =
             "(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + PluginConstants.FACTORY_PID_PREFIX + "*)";
     private static final Logger LOG = LoggerFactory.getLogger(PluginStates.class);
@@ -81,9 +69,9 @@ public class PluginStates implements ConfigurationListener {
     private final BundleContext context;
     private final ConfigurationAdmin configurationAdmin;
     private final PluginKinds kinds;
+    private final PluginStatusReader statusReader;
     private final CallsignClaims claims = new CallsignClaims();
-    /** Conditions by configuration PID. */
-    private final Map<String, ServiceRegistration<Condition>> conditions = new ConcurrentHashMap<>();
+    private final StartModeConditions conditions;
     private final Map<String, ServiceReference<Plugin>> running = new ConcurrentHashMap<>();
     private final Map<String, String> reasons = new ConcurrentHashMap<>();
     /** Configuration PID to the callsign and startmode it had, to see what an update changed. */
@@ -98,6 +86,12 @@ public class PluginStates implements ConfigurationListener {
         this.context = context;
         this.configurationAdmin = configurationAdmin;
         this.kinds = new PluginKinds(context, runtime);
+        this.statusReader = new PluginStatusReader(kinds);
+        this.conditions = new StartModeConditions(properties -> {
+            ServiceRegistration<Condition> registration =
+                    context.registerService(Condition.class, Condition.INSTANCE, properties);
+            return registration::unregister;
+        });
         active = true;
         // Listen before listing: a configuration created in between is then seen by one or the
         // other (follow is idempotent), never missed. DS would register the listener only after
@@ -124,31 +118,12 @@ public class PluginStates implements ConfigurationListener {
     void deactivate() {
         active = false;
         listener.unregister();
-        conditions.values().forEach(ServiceRegistration::unregister);
-        conditions.clear();
+        conditions.withdrawAll();
     }
 
-    /** Whether configurations of this factory PID are plugin instances, each claiming its callsign. */
-    static boolean isPluginKind(String factoryPid) {
-        return factoryPid.startsWith(PluginConstants.FACTORY_PID_PREFIX);
-    }
-
-    /**
-     * Whether the instances of this factory PID wait for their condition. Not the Controller's: it
-     * uses this component, so registering its condition while this one activates would be a cycle.
-     * A Controller configuration refused its callsign fails its activation instead.
-     */
-    static boolean isManagedKind(String factoryPid) {
-        return isPluginKind(factoryPid) && !factoryPid.equals(CONTROLLER_KIND);
-    }
-
-    /** What the instance of configuration {@code pid} waits for: the condition this class registers for it. */
-    static String conditionFilter(String pid) {
-        return "(&(osgi.condition.id=" + CONDITION_ID + ")(" + CONDITION_PID + "=" + escape(pid) + "))";
-    }
-
-    static String escape(String value) {
-        return value.replaceAll("([\\\\*()])", "\\\\$1");
+    @Override
+    public boolean isConfigured(String callsign) {
+        return claims.holder(callsign) != null;
     }
 
     /*
@@ -180,7 +155,7 @@ public class PluginStates implements ConfigurationListener {
 
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        if (event.getFactoryPid() == null || !isPluginKind(event.getFactoryPid())) {
+        if (event.getFactoryPid() == null || !StartModeConditions.isPluginKind(event.getFactoryPid())) {
             return;
         }
         if (event.getType() == ConfigurationEvent.CM_DELETED) {
@@ -191,13 +166,13 @@ public class PluginStates implements ConfigurationListener {
     }
 
     private Optional<Configuration> configuration(String pid) {
-        return pluginConfigurations("(" + Constants.SERVICE_PID + "=" + escape(pid) + ")").stream().findFirst();
+        return pluginConfigurations("(" + Constants.SERVICE_PID + "=" + ConfigurationValues.filterValue(pid) + ")").stream().findFirst();
     }
 
     /** A configuration was deleted: its instance stops, and a configuration refused its callsign may take it. */
     private synchronized void forget(String pid) {
         seen.remove(pid);
-        withdraw(pid);
+        conditions.withdraw(pid);
         handOver(claims.release(pid));
     }
 
@@ -215,14 +190,14 @@ public class PluginStates implements ConfigurationListener {
      */
     private synchronized void follow(Configuration configuration, String reason) {
         Dictionary<String, Object> properties = configuration.getProperties();
-        if (properties == null || !isPluginKind(String.valueOf(configuration.getFactoryPid()))) {
+        if (properties == null || !StartModeConditions.isPluginKind(String.valueOf(configuration.getFactoryPid()))) {
             return;
         }
         String pid = configuration.getPid();
-        Map<String, Object> values = asMap(properties);
+        Map<String, Object> values = PluginStatusReader.asMap(properties);
         Settings settings = new Settings(pid, values);
         String callsign = settings.text(PluginConstants.CALLSIGN, null);
-        StartMode mode = startMode(values, settings);
+        StartMode mode = StartModeConditions.startMode(values, settings);
         List<String> state = Arrays.asList(callsign, mode.name());
         if (state.equals(seen.put(pid, state))) {
             return;
@@ -230,7 +205,7 @@ public class PluginStates implements ConfigurationListener {
         settings.rejections().forEach(LOG::error);
         CallsignClaims.Claim before = claims.of(pid);
         if (before != null && !before.callsign().equals(callsign)) {
-            withdraw(pid);
+            conditions.withdraw(pid);
             handOver(claims.release(pid));
         }
         if (callsign == null) {
@@ -246,54 +221,35 @@ public class PluginStates implements ConfigurationListener {
                 LOG.error("Callsign {} of {} is refused: {} already has it; callsigns are unique",
                         LogText.quote(callsign), claim, holder);
             }
-            withdraw(pid);
+            conditions.withdraw(pid);
             return;
         }
         reasons.put(callsign, reason);
-        if (mode == StartMode.Activated && isManagedKind(configuration.getFactoryPid())) {
-            register(pid, callsign);
+        if (mode == StartMode.Activated && StartModeConditions.isManagedKind(configuration.getFactoryPid())) {
+            conditions.register(pid, callsign);
         } else {
-            withdraw(pid);
+            conditions.withdraw(pid);
         }
-    }
-
-    /**
-     * A missing startmode is Activated, as the metatype's default. One that is not a start mode is
-     * Deactivated rather than Activated: a misspelt "Deactivated" or "Unavailable" must not leave
-     * running a plugin its operator meant to keep off, while a plugin left off by mistake is visible
-     * (the ERROR line, its status, the ready line) and harmless.
-     */
-    static StartMode startMode(Map<String, Object> properties, Settings settings) {
-        return properties.get(PluginConstants.STARTMODE) == null ? StartMode.Activated
-                : settings.choice(PluginConstants.STARTMODE, StartMode.class, StartMode.Deactivated);
-    }
-
-    private static Map<String, Object> asMap(Dictionary<String, Object> properties) {
-        Map<String, Object> map = new HashMap<>();
-        for (String key : Collections.list(properties.keys())) {
-            map.put(key, properties.get(key));
-        }
-        return map;
     }
 
     /** Activates a configured plugin. Throws when the plugin's activation fails. */
     void activate(String callsign) {
         String pid = requireConfigured(callsign).getPid();
         reasons.put(callsign, "Requested");
-        withdraw(pid);
-        register(pid, callsign);
+        conditions.withdraw(pid);
+        conditions.register(pid, callsign);
         String failure = kinds.activationFailure(pid);
         if (failure != null) {
-            fire(callsign, "deactivated", INITIALIZATION_FAILED);
+            fire(callsign, "deactivated", PluginStatusReader.INITIALIZATION_FAILED);
             throw new JsonRpcException(ErrorCode.ILLEGAL_STATE.code(), ErrorCode.ILLEGAL_STATE.message(),
-                    INITIALIZATION_FAILED + ": " + failure);
+                    PluginStatusReader.INITIALIZATION_FAILED + ": " + failure);
         }
     }
 
     void deactivate(String callsign) {
         String pid = requireConfigured(callsign).getPid();
         reasons.put(callsign, "Requested");
-        withdraw(pid);
+        conditions.withdraw(pid);
     }
 
     /**
@@ -365,42 +321,9 @@ public class PluginStates implements ConfigurationListener {
     }
 
     private JController.PluginStatus status(Configuration configuration, CallsignClaims.Claim claim) {
-        Dictionary<String, Object> properties = configuration.getProperties();
-        String name = claim.callsign();
-        Map<String, Object> values = asMap(properties);
-        StartMode mode = startMode(values, new Settings(claim.pid(), values));
-        CallsignClaims.Claim holder = claims.refusal(claim.pid());
-        ComponentConfigurationDTO instance = kinds.instance(claim.pid());
-        ComponentDescriptionDTO kind = instance != null ? instance.description : kinds.describe(configuration.getFactoryPid());
-        Class<?> type = kind == null ? null : kinds.implementation(kind);
-        String state;
-        String reason = reasons.getOrDefault(name, "Startup");
-        String detail = null;
-        if (holder != null) {
-            state = "unavailable";
-            reason = DUPLICATE_CALLSIGN;
-            detail = "callsign " + name + " is held by " + holder;
-        } else if (kind == null) {
-            state = "unavailable";
-            reason = UNKNOWN_CLASSNAME;
-            detail = "no installed bundle provides plugin kind " + configuration.getFactoryPid();
-        } else if (instance != null && instance.state == ComponentConfigurationDTO.ACTIVE) {
-            state = "activated";
-        } else if (PluginKinds.activationFailure(instance) != null) {
-            state = "deactivated";
-            reason = INITIALIZATION_FAILED;
-            detail = PluginKinds.activationFailure(instance);
-        } else if (conditions.containsKey(claim.pid())) {
-            state = "precondition";
-            detail = PluginKinds.waitingFor(instance);
-        } else {
-            state = mode == StartMode.Unavailable ? "unavailable" : "deactivated";
-        }
-        boolean activated = "activated".equals(state) && type != null;
-        List<InterfaceVersion> versions = activated ? PluginInterfaces.versions(type) : List.of();
-        return new JController.PluginStatus(name, kind == null ? null : kind.bundle.symbolicName,
-                kind == null ? configuration.getFactoryPid() : kind.implementationClass, state, reason, detail,
-                mode.name(), versions, ConfigurationValues.ownProperties(properties));
+        return statusReader.read(new PluginStatusReader.Facts(configuration.getFactoryPid(),
+                configuration.getProperties(), claim, claims.refusal(claim.pid()),
+                reasons.getOrDefault(claim.callsign(), "Startup"), conditions.isRegistered(claim.pid())));
     }
 
     /**
@@ -409,23 +332,6 @@ public class PluginStates implements ConfigurationListener {
      */
     boolean followedAll() {
         return pluginConfigurations(PLUGIN_CONFIGURATIONS).stream().allMatch(c -> seen.containsKey(c.getPid()));
-    }
-
-    private void register(String pid, String callsign) {
-        conditions.computeIfAbsent(pid, p -> {
-            Dictionary<String, Object> properties = new Hashtable<>();
-            properties.put(Condition.CONDITION_ID, CONDITION_ID);
-            properties.put(CONDITION_PID, p);
-            properties.put(PluginConstants.CALLSIGN, callsign);
-            return context.registerService(Condition.class, Condition.INSTANCE, properties);
-        });
-    }
-
-    private void withdraw(String pid) {
-        ServiceRegistration<Condition> registration = conditions.remove(pid);
-        if (registration != null) {
-            registration.unregister();
-        }
     }
 
     private List<Configuration> pluginConfigurations(String filter) {

@@ -129,9 +129,9 @@ public class StartupReport implements FrameworkListener {
                     : plugin.reason() + ": " + plugin.detail()) + ")";
             if ("activated".equals(plugin.state())) {
                 activated++;
-            } else if (PluginStates.DUPLICATE_CALLSIGN.equals(plugin.reason())
-                    || PluginStates.INITIALIZATION_FAILED.equals(plugin.reason())
-                    || PluginStates.UNKNOWN_CLASSNAME.equals(plugin.reason()) && graceOver) {
+            } else if (PluginStatusReader.DUPLICATE_CALLSIGN.equals(plugin.reason())
+                    || PluginStatusReader.INITIALIZATION_FAILED.equals(plugin.reason())
+                    || PluginStatusReader.UNKNOWN_CLASSNAME.equals(plugin.reason()) && graceOver) {
                 failed.add(why);
             } else if (StartMode.Activated.name().equals(plugin.startmode())) {
                 waiting.add(plugin.callsign() + " (" + plugin.state()

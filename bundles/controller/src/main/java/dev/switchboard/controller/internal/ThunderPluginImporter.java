@@ -227,7 +227,7 @@ public class ThunderPluginImporter {
     private Configuration rival(String callsign, Path file) {
         for (Configuration configuration : configurations("(&(" + ConfigurationAdmin.SERVICE_FACTORYPID + "="
                 + PluginConstants.FACTORY_PID_PREFIX + "*)(" + PluginConstants.CALLSIGN + "="
-                + PluginStates.escape(callsign) + "))")) {
+                + ConfigurationValues.filterValue(callsign) + "))")) {
             if (!file.toString().equals(configuration.getProperties().get(ConfigurationValues.IMPORTED_FROM))
                     && states.refusal(configuration.getPid()) == null) {
                 return configuration;

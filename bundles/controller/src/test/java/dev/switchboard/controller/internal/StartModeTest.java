@@ -16,7 +16,7 @@ class StartModeTest {
 
     private static Settings read(Map<String, Object> properties, StartMode expected) {
         Settings settings = new Settings(PID, properties);
-        assertThat(PluginStates.startMode(properties, settings)).isEqualTo(expected);
+        assertThat(StartModeConditions.startMode(properties, settings)).isEqualTo(expected);
         return settings;
     }
 

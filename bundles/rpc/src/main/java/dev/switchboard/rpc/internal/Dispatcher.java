@@ -16,7 +16,6 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +29,10 @@ import dev.switchboard.api.security.Call;
 import dev.switchboard.api.security.Decision;
 
 /**
- * Answers JSON-RPC messages, single or batch, the same way for HTTP and WebSocket: envelope,
- * designator, security decision, plugin, interface, method, then the call on a worker thread
- * with a time limit so that one stuck plugin cannot hold up the callers of others.
+ * Answers JSON-RPC messages, single or batch, the same way for HTTP and WebSocket: envelope
+ * ({@link Envelope}), designator, security decision, plugin, interface, method (declared, or one of
+ * the {@link BuiltInMethods}), then the call on a worker thread with a time limit so that one stuck
+ * plugin cannot hold up the callers of others.
  */
 final class Dispatcher {
 
@@ -55,17 +55,9 @@ final class Dispatcher {
     record Answer(JsonNode body, boolean unauthenticated) {
     }
 
-    private record Registration(String event, String id) {
-    }
-
-    private record MethodName(String method) {
-    }
-
     /** Not Thunder's: in JSON-RPC's range for server errors, beside Thunder's -32000 (timed out). */
     static final int SERVER_BUSY = -32001;
 
-    /** Characters of a text error detail sent to the caller; the rest is summarised by its length. */
-    static final int MAX_ERROR_DATA_CHARS = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** One line per client address and error code every 10 s, 50 lines every 10 s in all. */
     private static final LogThrottle ERROR_LINES = new LogThrottle(Duration.ofSeconds(10), 4096, 50);
@@ -77,6 +69,7 @@ final class Dispatcher {
     private final int maxBatch;
     private final Predicate<String> configured;
     private final Metrics metrics;
+    private final BuiltInMethods builtIns;
 
     /**
      * @param configured tells whether a callsign has a configuration, to tell an inactive plugin from an unknown one
@@ -91,6 +84,7 @@ final class Dispatcher {
         this.timeoutMillis = timeoutMillis;
         this.maxBatch = maxBatch;
         this.configured = configured;
+        this.builtIns = new BuiltInMethods(registry.events());
     }
 
     CompletableFuture<Answer> answer(JsonNode message, Channel channel) {
@@ -145,7 +139,7 @@ final class Dispatcher {
             return new Answer(null, false);
         }
         JsonNode id = message.isArray() ? NullNode.getInstance() : message.get("id");
-        return new Answer(error(id, new JsonRpcException(SERVER_BUSY, "Server busy.", detail)), false);
+        return new Answer(Envelope.error(id, new JsonRpcException(SERVER_BUSY, "Server busy.", detail)), false);
     }
 
     /** A message refused as a whole, before any request in it was looked at. */
@@ -158,15 +152,14 @@ final class Dispatcher {
         long start = System.nanoTime();
         Metrics.Cell counted = metrics.unknown();
         JsonNode id = request.isObject() ? request.get("id") : null;
-        if (id != null && !(id.isTextual() || id.isNumber() || id.isNull())) {
+        if (!Envelope.validId(id)) {
             JsonRpcException e = new JsonRpcException(ErrorCode.INVALID_REQUEST, "id must be a string, a number or null");
             counted.record(System.nanoTime() - start, e.code());
             return CompletableFuture.completedFuture(failure(null, "?", channel, e));
         }
-        JsonNode methodNode = request.isObject() ? request.get("method") : null;
-        String method = methodNode != null && methodNode.isTextual() ? methodNode.asText() : "?";
+        String method = Envelope.methodOf(request);
         try {
-            validate(request, method);
+            Envelope.validate(request);
         } catch (JsonRpcException e) {
             // not a valid request, so not a notification either: always answered
             counted.record(System.nanoTime() - start, e.code());
@@ -220,21 +213,8 @@ final class Dispatcher {
             return metrics.unknown();
         }
         Map<String, MethodHandler> methods = plugin.methods().methodsOrNull(designator.version());
-        boolean known = methods != null && (methods.containsKey(designator.method()) || isBuiltIn(designator.method()));
+        boolean known = methods != null && (methods.containsKey(designator.method()) || BuiltInMethods.isBuiltIn(designator.method()));
         return metrics.cell(plugin.callsign(), known ? designator.method() : Metrics.UNKNOWN);
-    }
-
-    private static void validate(JsonNode request, String method) {
-        if (!request.isObject()) {
-            throw new JsonRpcException(ErrorCode.INVALID_REQUEST, "a request is a JSON object");
-        }
-        if (!"2.0".equals(request.path("jsonrpc").asText(null))) {
-            throw new JsonRpcException(ErrorCode.INVALID_REQUEST, "jsonrpc must be \"2.0\"");
-        }
-        JsonNode methodNode = request.get("method");
-        if (methodNode == null || !methodNode.isTextual() || method.isEmpty()) {
-            throw new JsonRpcException(ErrorCode.INVALID_REQUEST, "method must be a non-empty string");
-        }
     }
 
     private BoundPlugin plugin(BoundPlugin plugin, String callsign) {
@@ -275,59 +255,14 @@ final class Dispatcher {
     private Object call(BoundPlugin plugin, Map<String, MethodHandler> methods, Designator designator, JsonNode params,
             Caller caller, Channel channel) throws Exception {
         String name = designator.method();
-        switch (name) {
-            case "versions":
-                return plugin.methods().versions();
-            case "exists":
-                String asked = bind(params, MethodName.class).method();
-                if (asked == null) {
-                    throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, "method is required");
-                }
-                return isBuiltIn(asked) || methods.containsKey(asked);
-            case "register":
-            case "unregister":
-                return subscription(name.equals("register"), plugin.callsign(), bind(params, Registration.class), channel);
-            default:
-                MethodHandler handler = methods.get(name);
-                if (handler == null) {
-                    throw new JsonRpcException(ErrorCode.UNKNOWN_METHOD, plugin.callsign() + " has no method " + name);
-                }
-                return handler.invoke(plugin.plugin(), params, designator.index(), caller);
+        if (BuiltInMethods.isBuiltIn(name)) {
+            return builtIns.call(name, plugin, methods, params, channel.subscriber());
         }
-    }
-
-    private static boolean isBuiltIn(String method) {
-        return switch (method) {
-            case "versions", "exists", "register", "unregister" -> true;
-            default -> false;
-        };
-    }
-
-    private Object subscription(boolean register, String callsign, Registration registration, Channel channel) {
-        ErrorCode failed = register ? ErrorCode.REGISTER_FAILED : ErrorCode.UNREGISTER_FAILED;
-        if (registration.event() == null || registration.id() == null) {
-            throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, "event and id are required");
+        MethodHandler handler = methods.get(name);
+        if (handler == null) {
+            throw new JsonRpcException(ErrorCode.UNKNOWN_METHOD, plugin.callsign() + " has no method " + name);
         }
-        if (channel.subscriber() == null) {
-            throw new JsonRpcException(failed, "events are delivered on a WebSocket only");
-        }
-        if (register) {
-            registry.events().register(callsign, registration.event(), registration.id(), channel.subscriber());
-        } else if (!registry.events().unregister(callsign, registration.event(), registration.id(), channel.subscriber())) {
-            throw new JsonRpcException(failed, "no registration of " + registration.id() + " for " + registration.event());
-        }
-        return null;
-    }
-
-    private static <T> T bind(JsonNode params, Class<T> type) {
-        if (params == null || !params.isObject()) {
-            throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, "params must be an object");
-        }
-        try {
-            return Json.MAPPER.treeToValue(params, type);
-        } catch (Exception e) {
-            throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, e.getMessage());
-        }
+        return handler.invoke(plugin.plugin(), params, designator.index(), caller);
     }
 
     private static JsonRpcException unwrap(Throwable error) {
@@ -344,9 +279,7 @@ final class Dispatcher {
     }
 
     private static Answer success(JsonNode id, JsonNode result) {
-        ObjectNode response = envelope(id);
-        response.set("result", result);
-        return new Answer(response, false);
+        return new Answer(Envelope.result(id, result), false);
     }
 
     private static Answer failure(JsonNode id, String method, Channel channel, JsonRpcException e) {
@@ -355,20 +288,7 @@ final class Dispatcher {
             LOG.info("{} from {} answered {} {}{}{}", LogText.quote(method), channel.remote(), e.code(), e.getMessage(),
                     e.data() == null ? "" : " (" + LogText.quote(e.data()) + ")", heldBack);
         }
-        return new Answer(error(id, e), false);
-    }
-
-    private static ObjectNode error(JsonNode id, JsonRpcException e) {
-        ObjectNode error = Json.MAPPER.createObjectNode().put("code", e.code()).put("message", e.getMessage());
-        if (e.data() instanceof String text && text.length() > MAX_ERROR_DATA_CHARS) {
-            // the detail may quote the request (a method name of a megabyte): it is not sent back whole
-            error.put("data", text.substring(0, MAX_ERROR_DATA_CHARS) + "...(" + text.length() + " chars)");
-        } else if (e.data() != null) {
-            error.set("data", Json.MAPPER.valueToTree(e.data()));
-        }
-        ObjectNode response = envelope(id);
-        response.set("error", error);
-        return response;
+        return new Answer(Envelope.error(id, e), false);
     }
 
     /**
@@ -382,11 +302,5 @@ final class Dispatcher {
         int colon = remote.lastIndexOf(':');
         String host = colon > 0 ? remote.substring(0, colon) : remote;
         return host.substring(host.lastIndexOf('/') + 1);
-    }
-
-    private static ObjectNode envelope(JsonNode id) {
-        ObjectNode response = Json.MAPPER.createObjectNode().put("jsonrpc", "2.0");
-        response.set("id", id == null ? Json.MAPPER.nullNode() : id);
-        return response;
     }
 }

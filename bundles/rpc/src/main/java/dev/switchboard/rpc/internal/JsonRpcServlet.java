@@ -15,12 +15,8 @@ import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;
 import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeResponse;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -40,6 +36,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.config.Settings;
+import dev.switchboard.api.plugin.ConfiguredCallsigns;
 import dev.switchboard.api.security.SecurityOfficer;
 
 /**
@@ -117,11 +114,11 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
 
     private final transient Enforcement enforcement = new Enforcement();
     private final transient PluginRegistry registry;
-    private final transient ConfigurationAdmin configurationAdmin;
     private final transient Metrics metrics;
     private final transient CallBudget budget = new CallBudget(TransportSettings.DEFAULT_MAX_CALLS_PER_CLIENT,
             TransportSettings.DEFAULT_MAX_CALLS_IN_PROGRESS);
-    private transient Workers workers;
+    private final transient Workers workers;
+    private transient volatile ConfiguredCallsigns configured;
     private transient volatile Limits limits;
 
     /** The settings a request is checked against; replaced as a whole when the configuration changes. */
@@ -129,10 +126,10 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     }
 
     @Activate
-    public JsonRpcServlet(@Reference PluginRegistry registry, @Reference ConfigurationAdmin configurationAdmin,
-            @Reference Metrics metrics, Map<String, Object> properties) {
+    public JsonRpcServlet(@Reference PluginRegistry registry, @Reference Workers workers, @Reference Metrics metrics,
+            Map<String, Object> properties) {
         this.registry = registry;
-        this.configurationAdmin = configurationAdmin;
+        this.workers = workers;
         this.metrics = metrics;
         modified(properties);
     }
@@ -148,6 +145,19 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
         enforcement.officer(null);
     }
 
+    /** The plugin manager, which tells an inactive plugin from an unknown one; without it every missing one is unknown. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindConfiguredCallsigns(ConfiguredCallsigns callsigns) {
+        configured = callsigns;
+    }
+
+    void unbindConfiguredCallsigns(ConfiguredCallsigns callsigns) {
+        if (configured == callsigns) {
+            configured = null;
+        }
+    }
+
     @Modified
     void modified(Map<String, Object> properties) {
         Settings read = new Settings(PID, properties);
@@ -159,12 +169,6 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
             LOG.warn("Configuration {}: maxCallsPerClient {} is below maxBatchSize {}: larger batches are always refused",
                     PID, settings.maxCallsPerClient(), settings.maxBatchSize());
         }
-        int lightCalls = CallBudget.lightCalls(settings.maxCallsPerClient());
-        if (workers == null) {
-            workers = new Workers(settings.workerThreads(), lightCalls);
-        } else {
-            workers.resize(settings.workerThreads(), lightCalls);
-        }
         budget.limits(settings.maxCallsPerClient(), settings.maxCallsInProgress());
         Dispatcher dispatcher = new Dispatcher(registry, enforcement, workers, settings.callTimeoutMillis(),
                 settings.maxBatchSize(), this::isConfigured, metrics);
@@ -173,11 +177,6 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
         if (!settings.enforce()) {
             LOG.warn("Security enforcement is off: every caller may call every plugin");
         }
-    }
-
-    @Deactivate
-    void deactivate() {
-        workers.shutdownNow();
     }
 
     /**
@@ -365,17 +364,7 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     }
 
     private boolean isConfigured(String callsign) {
-        try {
-            Configuration[] found = configurationAdmin.listConfigurations(
-                    "(callsign=" + escapeFilterValue(callsign) + ")");
-            return found != null && found.length > 0;
-        } catch (IOException | InvalidSyntaxException e) {
-            LOG.warn("Cannot look up the configuration of {}", LogText.quote(callsign), e);
-            return false;
-        }
-    }
-
-    private static String escapeFilterValue(String value) {
-        return value.replaceAll("([\\\\*()])", "\\\\$1");
+        ConfiguredCallsigns callsigns = configured;
+        return callsigns != null && callsigns.isConfigured(callsign);
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.rpc.internal;
 
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -7,15 +8,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+
+import dev.switchboard.api.config.Settings;
+
 /**
  * The threads that run plugin calls. Waiting calls are taken lightest client first (the fewest
  * calls in progress when the call was admitted), then in arrival order, so that a caller with one
  * call is not queued behind another client's batches; and calls of light clients have threads of
  * their own besides, so that they do not wait for one of the shared threads to finish a heavy
  * client's call. The queues need no bound of their own: the {@link CallBudget} bounds the calls
- * admitted.
+ * admitted. Sized by the transport's configuration ({@code workerThreads}, and {@code maxCallsPerClient}
+ * for who is light); the transport logs what it refuses of that configuration.
  */
-final class Workers implements Executor {
+@Component(service = Workers.class, configurationPid = JsonRpcServlet.PID)
+public final class Workers implements Executor {
 
     /** Threads kept for light clients' calls, beside the shared ones. */
     static final int LIGHT_THREADS = 2;
@@ -25,6 +35,13 @@ final class Workers implements Executor {
     private final ThreadPoolExecutor shared;
     private final ThreadPoolExecutor light;
     private volatile int lightLoad;
+    private TransportSettings settings = TransportSettings.DEFAULTS;
+
+    @Activate
+    public Workers(Map<String, Object> properties) {
+        this(TransportSettings.DEFAULTS.workerThreads(), CallBudget.lightCalls(TransportSettings.DEFAULTS.maxCallsPerClient()));
+        modified(properties);
+    }
 
     /**
      * @param threads   threads shared by every call
@@ -34,6 +51,12 @@ final class Workers implements Executor {
         this.shared = pool(threads, "switchboard-rpc-");
         this.light = pool(LIGHT_THREADS, "switchboard-rpc-light-");
         this.lightLoad = lightLoad;
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        settings = TransportSettings.read(new Settings(JsonRpcServlet.PID, properties), properties, settings);
+        resize(settings.workerThreads(), CallBudget.lightCalls(settings.maxCallsPerClient()));
     }
 
     /**
@@ -74,6 +97,7 @@ final class Workers implements Executor {
         }
     }
 
+    @Deactivate
     void shutdownNow() {
         shared.shutdownNow();
         light.shutdownNow();

@@ -202,7 +202,7 @@ class DispatcherTest {
         JsonNode error = call(request("Counter.1." + name, null)).path("error");
 
         assertThat(error.path("code").asInt()).isEqualTo(-32601);
-        assertThat(error.path("data").asText()).hasSizeLessThan(Dispatcher.MAX_ERROR_DATA_CHARS + 40)
+        assertThat(error.path("data").asText()).hasSizeLessThan(Envelope.MAX_ERROR_DATA_CHARS + 40)
                 .startsWith("Counter has no method xxx").endsWith("...(" + (name.length() + 22) + " chars)");
     }
 
