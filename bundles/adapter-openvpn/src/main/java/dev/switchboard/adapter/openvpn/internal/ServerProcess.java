@@ -1,0 +1,185 @@
+package dev.switchboard.adapter.openvpn.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.files.SecureFiles;
+
+/**
+ * An {@code openvpn} the adapter runs (managed mode): started with the configuration it wrote, restarted
+ * when it dies, stopped when the adapter is removed. It is not a child that dies with the adapter: a new
+ * build of the adapter finds it by its pid file and adopts it, so tunnels survive a bundle update.
+ */
+final class ServerProcess {
+
+    static final String CONFIG = "server.conf";
+    static final String PID = "openvpn.pid";
+    static final String LOG_FILE = "openvpn.log";
+    private static final Logger LOG = LoggerFactory.getLogger(ServerProcess.class);
+    private static final long MAX_BACKOFF_MILLIS = 30_000;
+
+    private final String callsign;
+    private final Path dir;
+    private final Path openvpn;
+    private final Path socket;
+    private final ScheduledExecutorService restarts;
+    private volatile ProcessHandle running;
+    private volatile boolean stopping;
+    private long backoffMillis = 1000;
+
+    ServerProcess(String callsign, Path dir, Path openvpn, Path socket) {
+        this.callsign = callsign;
+        this.dir = dir.toAbsolutePath();
+        this.openvpn = openvpn;
+        this.socket = socket;
+        this.restarts = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "openvpn-process-" + callsign);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Writes {@code config} and starts OpenVPN with it, or adopts the one already running with it, and waits
+     * until its management socket is there.
+     *
+     * @return whether a running OpenVPN was adopted
+     * @throws IOException when it exits or has no management socket within 15 s; the reason is its last log line
+     */
+    boolean start(String config) throws IOException {
+        Optional<ProcessHandle> adopted = runningWith(config);
+        if (adopted.isPresent()) {
+            running = adopted.get();
+            watch(running);
+            LOG.info("OpenVPN {}: adopted the running openvpn (pid {})", callsign, running.pid());
+            return true;
+        }
+        SecureFiles.writePrivate(dir.resolve(CONFIG), config.getBytes(StandardCharsets.UTF_8));
+        launch();
+        return false;
+    }
+
+    /** The openvpn the pid file names, if it runs with this very configuration. */
+    private Optional<ProcessHandle> runningWith(String config) throws IOException {
+        Path pidFile = dir.resolve(PID);
+        Path configFile = dir.resolve(CONFIG);
+        if (!Files.exists(pidFile) || !Files.exists(configFile)
+                || !Files.readString(configFile, StandardCharsets.UTF_8).equals(config)) {
+            return Optional.empty();
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(configFile.toString())).orElse(false));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void launch() throws IOException {
+        Files.deleteIfExists(socket);
+        Process process = new ProcessBuilder(List.of(openvpn.toString(), "--config", dir.resolve(CONFIG).toString(),
+                "--writepid", dir.resolve(PID).toString()))
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG_FILE).toFile()))
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!Files.exists(socket)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IOException("openvpn " + (process.isAlive() ? "opened no management socket within 15 s"
+                        : "exited with code " + process.exitValue()) + ": " + lastLogLine());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+                throw new IOException("interrupted while openvpn starts", e);
+            }
+        }
+        running = process.toHandle();
+        watch(running);
+        LOG.info("OpenVPN {}: openvpn started (pid {}), its log is {}", callsign, process.pid(), dir.resolve(LOG_FILE));
+    }
+
+    private void watch(ProcessHandle process) {
+        long started = System.nanoTime();
+        process.onExit().thenRun(() -> {
+            if (stopping || running != process) {
+                return;
+            }
+            synchronized (this) {
+                backoffMillis = System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(MAX_BACKOFF_MILLIS)
+                        ? 1000 : Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+            }
+            LOG.warn("OpenVPN {}: openvpn (pid {}) exited ({}); restarting it in {} ms", callsign, process.pid(),
+                    LogText.quote(lastLogLine()), backoffMillis);
+            restarts.schedule(this::restart, backoffMillis, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private void restart() {
+        if (stopping) {
+            return;
+        }
+        try {
+            launch();
+        } catch (IOException e) {
+            LOG.warn("OpenVPN {}: restarting openvpn failed, trying again in {} ms: {}", callsign, backoffMillis,
+                    LogText.quote(e.getMessage()));
+            restarts.schedule(this::restart, backoffMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The last line OpenVPN logged, which says why it stopped. */
+    private String lastLogLine() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve(LOG_FILE), StandardCharsets.UTF_8);
+            return lines.isEmpty() ? "no log" : lines.get(lines.size() - 1);
+        } catch (IOException e) {
+            return "no log";
+        }
+    }
+
+    long pid() {
+        ProcessHandle current = running;
+        return current == null ? -1 : current.pid();
+    }
+
+    /** Stops OpenVPN, its tunnels with it: the adapter is removed. */
+    void stop() {
+        stopping = true;
+        restarts.shutdownNow();
+        ProcessHandle current = running;
+        if (current != null && current.isAlive()) {
+            current.destroy();
+            try {
+                current.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("OpenVPN {}: openvpn (pid {}) did not stop within 10 s; killing it", callsign, current.pid());
+                current.destroyForcibly();
+            }
+            LOG.info("OpenVPN {}: openvpn (pid {}) stopped", callsign, current.pid());
+        }
+    }
+
+    /** Leaves OpenVPN running for the next build of the adapter to adopt. */
+    void leave() {
+        stopping = true;
+        restarts.shutdownNow();
+        LOG.info("OpenVPN {}: openvpn (pid {}) left running for the adapter's next start", callsign, pid());
+    }
+}
