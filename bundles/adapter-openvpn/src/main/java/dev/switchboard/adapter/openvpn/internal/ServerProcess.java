@@ -89,11 +89,17 @@ final class ServerProcess {
 
     private void launch() throws IOException {
         Files.deleteIfExists(socket);
+        Path log = dir.resolve(LOG_FILE);
+        if (Files.exists(log)) {
+            SecureFiles.restrictToOwner(log);
+        } else {
+            SecureFiles.writePrivate(log, new byte[0]);
+        }
         Process process = new ProcessBuilder(List.of(openvpn.toString(), "--config", dir.resolve(CONFIG).toString(),
                 "--writepid", dir.resolve(PID).toString()))
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG_FILE).toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!Files.exists(socket)) {
@@ -109,6 +115,9 @@ final class ServerProcess {
                 process.destroyForcibly();
                 throw new IOException("interrupted while openvpn starts", e);
             }
+        }
+        if (Files.exists(dir.resolve(PID))) {
+            SecureFiles.restrictToOwner(dir.resolve(PID));
         }
         running = process.toHandle();
         watch(running);
