@@ -13,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -31,6 +29,9 @@ import org.slf4j.LoggerFactory;
 import dev.switchboard.adapter.openvpn.internal.management.Attachment;
 import dev.switchboard.adapter.openvpn.internal.management.ManagementLink;
 import dev.switchboard.adapter.openvpn.internal.management.Notification;
+import dev.switchboard.adapter.openvpn.internal.process.Commands;
+import dev.switchboard.adapter.openvpn.internal.process.Deactivation;
+import dev.switchboard.adapter.openvpn.internal.process.OpenVpnProcess;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.sessions.api.AgentApi;
 import dev.switchboard.sessions.api.ConnectionChange;
@@ -119,7 +120,7 @@ public class OpenVpnAgentPlugin implements Plugin, JOpenVpn, SessionsListener {
     private final AgentSettings.Mode mode;
     private final List<String> claims = new ArrayList<>();
     private final ServerMeter meter;
-    private final ServerProcess process;
+    private final OpenVpnProcess process;
     private final Attachment attachment;
     private final String advertised;
     private final BundleContext context;
@@ -152,7 +153,7 @@ public class OpenVpnAgentPlugin implements Plugin, JOpenVpn, SessionsListener {
                 Path dir = config.instanceDir();
                 Pki.ensure(dir, Commands.executable(config.openssl(), "OpenSSL"), openvpn, callsign);
                 settings.putAll(keys(dir.resolve(Pki.CA), dir.resolve(Pki.TLS_CRYPT)));
-                process = new ServerProcess(callsign, dir, openvpn, socket);
+                process = new OpenVpnProcess(callsign, dir, openvpn, socket, null);
                 process.start(ServerConfig.render(config, dir, socket));
             } else {
                 settings.putAll(keys(Path.of(AgentSettings.required(config.caFile(), "caFile")),
@@ -260,8 +261,7 @@ public class OpenVpnAgentPlugin implements Plugin, JOpenVpn, SessionsListener {
     @Deactivate
     void deactivate(int reason) {
         attachment.close();
-        boolean update = reason == ComponentConstants.DEACTIVATION_REASON_BUNDLE_STOPPED
-                && context.getBundle(0).getState() == Bundle.ACTIVE;
+        boolean update = Deactivation.isBundleUpdate(reason, context);
         if (process != null) {
             if (update) {
                 process.leave();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.switchboard.adapter.openvpn.internal.process.Commands;
 import dev.switchboard.api.files.SecureFiles;
 
 /**

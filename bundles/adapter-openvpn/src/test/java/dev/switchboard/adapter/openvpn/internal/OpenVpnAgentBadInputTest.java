@@ -52,7 +52,7 @@ class OpenVpnAgentBadInputTest {
         assertThatThrownBy(() -> RunningVpnAgent.start(db, config)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("OpenVPN is not installed: no executable").hasMessageContaining("no-such/openvpn");
         // the port is free again for a configuration that works
-        assertThat(Files.exists(dir.resolve("data/OpenVpn/server.conf"))).isFalse();
+        assertThat(Files.exists(dir.resolve("data/OpenVpn/openvpn.conf"))).isFalse();
     }
 
     @Test

@@ -18,7 +18,7 @@ import dev.switchboard.sessions.internal.TestSessions;
 public final class RunningVpnAgent implements AutoCloseable {
 
     /** A framework that is running: a bundle stop is an update, not a shutdown. */
-    static final BundleContext RUNNING_FRAMEWORK = (BundleContext) Proxy.newProxyInstance(
+    public static final BundleContext RUNNING_FRAMEWORK = (BundleContext) Proxy.newProxyInstance(
             RunningVpnAgent.class.getClassLoader(), new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
                 if (method.getName().equals("getBundle")) {
                     return Proxy.newProxyInstance(RunningVpnAgent.class.getClassLoader(), new Class<?>[] {Bundle.class},

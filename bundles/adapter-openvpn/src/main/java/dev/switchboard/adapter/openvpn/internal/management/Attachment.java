@@ -26,6 +26,7 @@ public final class Attachment implements AutoCloseable {
 
         void notification(Notification notification);
 
+        /** The connection closed while the attachment was open (OpenVPN stopped, or restarts). */
         void detached(ManagementLink link);
     }
 
@@ -94,8 +95,9 @@ public final class Attachment implements AutoCloseable {
                 link = null;
             }
         }
-        handler.detached(closedLink);
         if (!closed) {
+            // not when closed: an adapter being replaced leaves the tunnels to its successor
+            handler.detached(closedLink);
             LOG.warn("OpenVPN {}: its management interface closed; attaching again", name);
             retries.schedule(this::connect, RETRY_MILLIS, TimeUnit.MILLISECONDS);
         }

@@ -37,8 +37,28 @@ public sealed interface Notification {
     record Bytes(long received, long sent) implements Notification {
     }
 
-    /** {@code >STATE:{time},{name},{description},{local address},...} on a client. */
-    record State(String name, String description, String localAddress) implements Notification {
+    /**
+     * {@code >STATE:{time},{name},{description},{local address},...} on a client, or a line of the {@code state}
+     * command's answer.
+     *
+     * @param time when OpenVPN entered the state, seconds since the epoch
+     */
+    record State(long time, String name, String description, String localAddress) implements Notification {
+
+        /** A {@code state} answer line: the fields after {@code >STATE:}. */
+        public static State parse(String text) {
+            String[] f = text.split(",", -1);
+            if (f.length < 2) {
+                throw new IllegalArgumentException("a state without a name: " + text);
+            }
+            long time;
+            try {
+                time = Long.parseLong(f[0].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("a state without a time: " + text, e);
+            }
+            return new State(time, f[1], f.length > 2 ? f[2] : "", f.length > 3 ? f[3] : "");
+        }
     }
 
     /** A message the adapters need not act on ({@code >INFO:}, {@code >LOG:}, {@code >CLIENT:ADDRESS}, ...). */

@@ -47,13 +47,7 @@ public final class NotificationParser {
                 long[] n = numbers(text, 2, line);
                 yield new Bytes(n[0], n[1]);
             }
-            case "STATE" -> {
-                String[] f = text.split(",", -1);
-                if (f.length < 2) {
-                    throw new IllegalArgumentException("a STATE line without a state: " + line);
-                }
-                yield new State(f[1], f.length > 2 ? f[2] : "", f.length > 3 ? f[3] : "");
-            }
+            case "STATE" -> State.parse(text);
             default -> KNOWN.contains(source) ? new Known(source, text) : new Unknown(source, line);
         };
     }

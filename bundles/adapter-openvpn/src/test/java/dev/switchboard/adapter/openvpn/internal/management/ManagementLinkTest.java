@@ -98,7 +98,7 @@ class ManagementLinkTest {
         assertThat(parser.parse(">CLIENT:ADDRESS,0,10.77.0.2,1")).isInstanceOf(Notification.Known.class);
         assertThat(parser.parse(">BYTECOUNT:10,20")).isEqualTo(new Notification.Bytes(10, 20));
         assertThat(parser.parse(">STATE:1796219933,CONNECTED,SUCCESS,10.77.0.2,127.0.0.1,11940,,"))
-                .isEqualTo(new Notification.State("CONNECTED", "SUCCESS", "10.77.0.2"));
+                .isEqualTo(new Notification.State(1796219933, "CONNECTED", "SUCCESS", "10.77.0.2"));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.switchboard.adapter.openvpn.internal;
+package dev.switchboard.adapter.openvpn.internal.process;
 
 import java.io.File;
 import java.io.IOException;
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the OpenSSL and OpenVPN command lines the adapter needs, and finds them. */
-final class Commands {
+public final class Commands {
 
     private Commands() {
     }
@@ -19,7 +19,7 @@ final class Commands {
      *
      * @throws IllegalStateException naming the command when there is none
      */
-    static Path executable(String command, String what) {
+    public static Path executable(String command, String what) {
         if (command.contains(File.separator)) {
             Path path = Path.of(command);
             if (Files.isExecutable(path)) {
@@ -45,7 +45,7 @@ final class Commands {
     }
 
     /** Runs {@code command} in {@code dir}; fails with its output when it does not exit with 0 within a minute. */
-    static void run(Path dir, List<String> command) throws IOException {
+    public static void run(Path dir, List<String> command) throws IOException {
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         try {
             process.getOutputStream().close();

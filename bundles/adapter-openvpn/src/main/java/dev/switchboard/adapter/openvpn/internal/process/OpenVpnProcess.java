@@ -1,4 +1,4 @@
-package dev.switchboard.adapter.openvpn.internal;
+package dev.switchboard.adapter.openvpn.internal.process;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,29 +19,35 @@ import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.files.SecureFiles;
 
 /**
- * An {@code openvpn} the adapter runs (managed mode): started with the configuration it wrote, restarted
- * when it dies, stopped when the adapter is removed. It is not a child that dies with the adapter: a new
+ * An {@code openvpn} an adapter runs: started with the configuration it wrote, stopped when the adapter is
+ * removed, and (for a server) restarted when it dies. It is not a child that dies with the adapter: a new
  * build of the adapter finds it by its pid file and adopts it, so tunnels survive a bundle update.
  */
-final class ServerProcess {
+public final class OpenVpnProcess {
 
-    static final String CONFIG = "server.conf";
-    static final String PID = "openvpn.pid";
-    static final String LOG_FILE = "openvpn.log";
-    private static final Logger LOG = LoggerFactory.getLogger(ServerProcess.class);
+    public static final String CONFIG = "openvpn.conf";
+    public static final String PID = "openvpn.pid";
+    public static final String LOG_FILE = "openvpn.log";
+    private static final Logger LOG = LoggerFactory.getLogger(OpenVpnProcess.class);
     private static final long MAX_BACKOFF_MILLIS = 30_000;
 
     private final String callsign;
     private final Path dir;
     private final Path openvpn;
     private final Path socket;
+    private final Runnable exited;
     private final ScheduledExecutorService restarts;
     private volatile ProcessHandle running;
     private volatile boolean stopping;
     private long backoffMillis = 1000;
 
-    ServerProcess(String callsign, Path dir, Path openvpn, Path socket) {
+    /**
+     * @param socket the management socket its configuration opens: it is there once OpenVPN runs
+     * @param exited called when it exits of itself; {@code null} to restart it then
+     */
+    public OpenVpnProcess(String callsign, Path dir, Path openvpn, Path socket, Runnable exited) {
         this.callsign = callsign;
+        this.exited = exited;
         this.dir = dir.toAbsolutePath();
         this.openvpn = openvpn;
         this.socket = socket;
@@ -57,7 +65,7 @@ final class ServerProcess {
      * @return whether a running OpenVPN was adopted
      * @throws IOException when it exits or has no management socket within 15 s; the reason is its last log line
      */
-    boolean start(String config) throws IOException {
+    public boolean start(String config) throws IOException {
         Optional<ProcessHandle> adopted = runningWith(config);
         if (adopted.isPresent()) {
             running = adopted.get();
@@ -130,6 +138,11 @@ final class ServerProcess {
             if (stopping || running != process) {
                 return;
             }
+            if (exited != null) {
+                LOG.info("OpenVPN {}: openvpn (pid {}) exited: {}", callsign, process.pid(), LogText.quote(lastLogLine()));
+                exited.run();
+                return;
+            }
             synchronized (this) {
                 backoffMillis = System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(MAX_BACKOFF_MILLIS)
                         ? 1000 : Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
@@ -154,7 +167,7 @@ final class ServerProcess {
     }
 
     /** The last line OpenVPN logged, which says why it stopped. */
-    private String lastLogLine() {
+    public String lastLogLine() {
         try {
             List<String> lines = Files.readAllLines(dir.resolve(LOG_FILE), StandardCharsets.UTF_8);
             return lines.isEmpty() ? "no log" : lines.get(lines.size() - 1);
@@ -163,30 +176,47 @@ final class ServerProcess {
         }
     }
 
-    long pid() {
+    public long pid() {
         ProcessHandle current = running;
         return current == null ? -1 : current.pid();
     }
 
     /** Stops OpenVPN, its tunnels with it: the adapter is removed. */
-    void stop() {
+    public void stop() {
         stopping = true;
         restarts.shutdownNow();
-        ProcessHandle current = running;
-        if (current != null && current.isAlive()) {
-            current.destroy();
-            try {
-                current.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warn("OpenVPN {}: openvpn (pid {}) did not stop within 10 s; killing it", callsign, current.pid());
-                current.destroyForcibly();
-            }
-            LOG.info("OpenVPN {}: openvpn (pid {}) stopped", callsign, current.pid());
+        terminate(running);
+    }
+
+    /** Stops OpenVPN and starts it again with {@code config}. */
+    public void replace(String config) throws IOException {
+        ProcessHandle old = running;
+        // its exit is not an exit of its own
+        running = null;
+        terminate(old);
+        SecureFiles.writePrivate(dir.resolve(CONFIG), config.getBytes(StandardCharsets.UTF_8));
+        launch();
+    }
+
+    private void terminate(ProcessHandle process) {
+        if (process == null || !process.isAlive()) {
+            return;
         }
+        process.destroy();
+        try {
+            process.onExit().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("OpenVPN {}: openvpn (pid {}) did not stop within 10 s; killing it", callsign, process.pid());
+            process.destroyForcibly();
+        }
+        LOG.info("OpenVPN {}: openvpn (pid {}) stopped", callsign, process.pid());
     }
 
     /** Leaves OpenVPN running for the next build of the adapter to adopt. */
-    void leave() {
+    public void leave() {
         stopping = true;
         restarts.shutdownNow();
         LOG.info("OpenVPN {}: openvpn (pid {}) left running for the adapter's next start", callsign, pid());
