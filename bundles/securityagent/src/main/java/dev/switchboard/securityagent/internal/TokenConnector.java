@@ -129,6 +129,11 @@ final class TokenConnector {
         return socket;
     }
 
+    /** Clients accepted and not answered yet, those queued for a worker included. */
+    int clientsInProgress() {
+        return clients.size();
+    }
+
     private void removeStale() throws IOException {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return;

@@ -2,6 +2,7 @@ package dev.switchboard.securityagent.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.switchboard.securityagent.internal.cli.TokenClientAccess;
+import dev.switchboard.securityagent.cli.TokenClientAccess;
 
 class TokenConnectorTest {
 
@@ -65,14 +67,16 @@ class TokenConnectorTest {
     void theTokenCommandWaitsForAnAgentThatIsStillStartingAndGivesUpOnNone() throws Exception {
         connector.stop();
         assertThat(socket).doesNotExist();
+        CountDownLatch waiting = new CountDownLatch(1);
         var asked = CompletableFuture.supplyAsync(() -> {
             try {
-                return TokenClientAccess.requestWaiting(socket, "http://localhost", Duration.ofSeconds(30));
+                return TokenClientAccess.requestWaiting(socket, "http://localhost", Duration.ofSeconds(30),
+                        waiting::countDown);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
-        Thread.sleep(600);
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).as("the client found no agent and waits").isTrue();
         assertThat(asked).isNotDone();
         connector = new TokenConnector(socket, tokens::issue, 4096, Duration.ofMillis(500));
         connector.start();
@@ -116,7 +120,7 @@ class TokenConnectorTest {
             client.write(ByteBuffer.wrap("http://".getBytes(StandardCharsets.UTF_8)));
             stalled.add(client);
         }
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(10)).until(() -> connector.clientsInProgress() == stalled.size());
         connector.stop();
         java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(5);
         try {

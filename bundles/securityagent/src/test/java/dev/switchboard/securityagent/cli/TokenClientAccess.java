@@ -1,4 +1,4 @@
-package dev.switchboard.securityagent.internal.cli;
+package dev.switchboard.securityagent.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,5 +16,11 @@ public final class TokenClientAccess {
 
     public static String requestWaiting(Path socket, String payload, Duration wait) throws IOException {
         return TokenClient.request(socket, payload, wait);
+    }
+
+    /** @param waiting told once the client found nothing listening and waits */
+    public static String requestWaiting(Path socket, String payload, Duration wait, Runnable waiting)
+            throws IOException {
+        return TokenClient.request(socket, payload, wait, waiting);
     }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.securityagent.internal.cli;
+package dev.switchboard.securityagent.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,7 +50,12 @@ public final class TokenClient {
 
     /** Sends the payload and answers the first line of the reply; waits up to {@code wait} for a listener. */
     static String request(Path socket, String payload, Duration wait) throws IOException {
-        try (SocketChannel channel = connect(socket, wait)) {
+        return request(socket, payload, wait, () -> { });
+    }
+
+    /** @param waiting told once when nothing listens yet and the command starts waiting */
+    static String request(Path socket, String payload, Duration wait, Runnable waiting) throws IOException {
+        try (SocketChannel channel = connect(socket, wait, waiting)) {
             ByteBuffer out = ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8));
             try {
                 while (out.hasRemaining()) {
@@ -74,9 +79,9 @@ public final class TokenClient {
     }
 
     /** Connects, trying again while nothing listens at {@code socket}, until {@code wait} has passed. */
-    private static SocketChannel connect(Path socket, Duration wait) throws IOException {
+    private static SocketChannel connect(Path socket, Duration wait, Runnable waiting) throws IOException {
         long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
+        for (boolean first = true;; first = false) {
             SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket));
@@ -85,6 +90,9 @@ public final class TokenClient {
                 channel.close();
                 if (System.nanoTime() - deadline >= 0) {
                     throw e;
+                }
+                if (first) {
+                    waiting.run();
                 }
             }
             try {
