@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.Before;
@@ -220,7 +221,7 @@ public class JsonRpcOverHttpIT extends SwitchboardTestSupport {
             }
         });
         slow.start();
-        Thread.sleep(200);
+        eventually(Duration.ofSeconds(10), () -> client.call("Fixture.1.sleeping", null).result().asInt() == 1);
         assertEquals("hello fast from Fixture", client.call("Fixture.1.echo", "{\"text\":\"fast\"}").result().asText());
         assertTrue("the fast call answered while the slow one was running", slow.isAlive());
         slow.join();

@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.Before;
 import org.junit.Test;
@@ -23,6 +25,8 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -137,8 +141,23 @@ public class SecurityAgentIT extends SwitchboardTestSupport {
                     "\"default\":{\"default\":\"allowed\"}"));
             eventually(Duration.ofSeconds(15), () -> call(stranger, "DeviceInfo.1.versions", null).json().has("result"));
 
-            writeEtc("acl.json", "{\"assign\":[{\"url\":\"*\",\"role\":\"missing\"}],\"roles\":{}}");
-            Thread.sleep(3000); // several reload rounds
+            List<String> rejections = new CopyOnWriteArrayList<>();
+            LogListener listener = entry -> {
+                if (entry.getMessage() != null && entry.getMessage().startsWith("ACL rejected")) {
+                    rejections.add(entry.getMessage());
+                }
+            };
+            ServiceReference<LogReaderService> logs = context.getServiceReference(LogReaderService.class);
+            LogReaderService reader = context.getService(logs);
+            reader.addLogListener(listener);
+            try {
+                writeEtc("acl.json", "{\"assign\":[{\"url\":\"*\",\"role\":\"missing\"}],\"roles\":{}}");
+                eventually(Duration.ofSeconds(15), () -> !rejections.isEmpty());
+            } finally {
+                reader.removeLogListener(listener);
+                context.ungetService(logs);
+            }
+            assertTrue(rejections.get(0), rejections.get(0).contains("missing"));
             assertTrue("the last good ACL stays", call(stranger, "DeviceInfo.1.versions", null).json().has("result"));
         } finally {
             writeEtc("acl.json", ACL);

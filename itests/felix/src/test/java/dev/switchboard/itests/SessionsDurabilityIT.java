@@ -29,8 +29,6 @@ public class SessionsDurabilityIT {
 
     private static final ObjectMapper JSON = SessionsOrder.JSON;
     private static final int REPORTS = 200;
-    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String POSTGRES_USER = "postgres";
 
     private Distribution distribution;
     private String schema;
@@ -47,7 +45,7 @@ public class SessionsDurabilityIT {
             distribution.process().waitFor(30, TimeUnit.SECONDS);
         }
         if (schema != null) {
-            postgres("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            LocalPostgres.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
     }
 
@@ -58,11 +56,12 @@ public class SessionsDurabilityIT {
 
     @Test
     public void postgresqlKeepsEveryAnsweredReportAcrossKill9() throws Exception {
+        LocalPostgres.assumeAvailable();
         schema = "sb_durability_" + UUID.randomUUID().toString().replace("-", "");
-        postgres("CREATE SCHEMA " + schema);
-        distribution.usePostgres(POSTGRES, POSTGRES_USER, schema);
+        LocalPostgres.execute("CREATE SCHEMA " + schema);
+        distribution.usePostgres(LocalPostgres.URL, LocalPostgres.USER, schema);
         keepsEveryAnsweredReportAcrossKill9();
-        try (Connection c = DriverManager.getConnection(POSTGRES, POSTGRES_USER, "");
+        try (Connection c = DriverManager.getConnection(LocalPostgres.URL, LocalPostgres.USER, "");
                 Statement s = c.createStatement();
                 var r = s.executeQuery("SELECT count(*) FROM " + schema + ".sb_order")) {
             assertTrue(r.next());
@@ -122,10 +121,4 @@ public class SessionsDurabilityIT {
         return distribution.startWithSessions(Distribution.freePort());
     }
 
-    private static void postgres(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(POSTGRES, POSTGRES_USER, "");
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
 }

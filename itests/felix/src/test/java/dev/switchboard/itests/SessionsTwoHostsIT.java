@@ -3,10 +3,6 @@ package dev.switchboard.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,8 +22,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public class SessionsTwoHostsIT {
 
     private static final ObjectMapper JSON = SessionsOrder.JSON;
-    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String POSTGRES_USER = "postgres";
     /** "Within a few seconds", with room for a loaded machine. */
     private static final long FEW_SECONDS_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -38,22 +32,26 @@ public class SessionsTwoHostsIT {
 
     @Before
     public void twoHostsOnOneSchema() throws Exception {
-        postgres("CREATE SCHEMA " + schema);
+        LocalPostgres.assumeAvailable();
+        LocalPostgres.execute("CREATE SCHEMA " + schema);
         left = Distribution.copy();
         right = Distribution.copy();
-        left.usePostgres(POSTGRES, POSTGRES_USER, schema);
-        right.usePostgres(POSTGRES, POSTGRES_USER, schema);
+        left.usePostgres(LocalPostgres.URL, LocalPostgres.USER, schema);
+        right.usePostgres(LocalPostgres.URL, LocalPostgres.USER, schema);
     }
 
     @After
     public void stop() throws Exception {
+        if (left == null) {
+            return; // skipped: no PostgreSQL
+        }
         for (Distribution host : new Distribution[] {left, right}) {
             host.stop();
             if (host.process() != null) {
                 host.process().waitFor(30, TimeUnit.SECONDS);
             }
         }
-        postgres("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        LocalPostgres.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
 
     @Test
@@ -114,10 +112,4 @@ public class SessionsTwoHostsIT {
         }
     }
 
-    private static void postgres(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(POSTGRES, POSTGRES_USER, "");
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
 }

@@ -30,6 +30,12 @@ import dev.switchboard.securityagent.cli.TokenClientAccess;
 
 class TokenConnectorTest {
 
+    /**
+     * How long a client may take to send its payload: a silent one is cut after it, and a busy
+     * machine must not make a prompt one miss it.
+     */
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(3);
+
     @TempDir
     Path dir;
 
@@ -45,7 +51,7 @@ class TokenConnectorTest {
         tokens = new TokenService(keys, new RevocationList(dir.resolve("revoked.json"), clock),
                 TokenService.Settings.defaults(), clock);
         socket = dir.resolve("run/token.sock");
-        connector = new TokenConnector(socket, tokens::issue, 4096, Duration.ofMillis(500));
+        connector = new TokenConnector(socket, tokens::issue, 4096, CLIENT_TIMEOUT);
         connector.start();
     }
 
@@ -78,7 +84,7 @@ class TokenConnectorTest {
         });
         assertThat(waiting.await(10, TimeUnit.SECONDS)).as("the client found no agent and waits").isTrue();
         assertThat(asked).isNotDone();
-        connector = new TokenConnector(socket, tokens::issue, 4096, Duration.ofMillis(500));
+        connector = new TokenConnector(socket, tokens::issue, 4096, CLIENT_TIMEOUT);
         connector.start();
         assertThat(tokens.validate(asked.get(30, TimeUnit.SECONDS)).isValid()).isTrue();
 
@@ -102,7 +108,7 @@ class TokenConnectorTest {
             stale.bind(UnixDomainSocketAddress.of(socket));
         }
         assertThat(socket).exists();
-        connector = new TokenConnector(socket, tokens::issue, 4096, Duration.ofMillis(500));
+        connector = new TokenConnector(socket, tokens::issue, 4096, CLIENT_TIMEOUT);
         connector.start();
         assertThat(TokenClientAccess.request(socket, "http://localhost")).doesNotStartWith("error");
     }
@@ -139,14 +145,14 @@ class TokenConnectorTest {
         } finally {
             readers.shutdownNow();
         }
-        connector = new TokenConnector(socket, tokens::issue, 4096, Duration.ofMillis(500));
+        connector = new TokenConnector(socket, tokens::issue, 4096, CLIENT_TIMEOUT);
         connector.start();
     }
 
     @Test
     void aSocketPathTooLongForTheKernelIsRefusedWithItsLength() {
         Path deep = dir.resolve("d".repeat(120)).resolve("token.sock");
-        TokenConnector tooDeep = new TokenConnector(deep, tokens::issue, 4096, Duration.ofMillis(500));
+        TokenConnector tooDeep = new TokenConnector(deep, tokens::issue, 4096, CLIENT_TIMEOUT);
         assertThatThrownBy(tooDeep::start).isInstanceOf(IOException.class)
                 .hasMessageContaining("at most 107").hasMessageContaining("'connector'");
         assertThat(deep.getParent()).doesNotExist();
@@ -171,7 +177,8 @@ class TokenConnectorTest {
         // one that leaves at once does no harm
         SocketChannel.open(UnixDomainSocketAddress.of(socket)).close();
 
-        assertThat(tokens.validate(TokenClientAccess.request(socket, "http://localhost:1")).isValid()).isTrue();
+        String token = TokenClientAccess.request(socket, "http://localhost:1");
+        assertThat(tokens.validate(token).isValid()).as(token).isTrue();
     }
 
     private String rawRequest(byte[] payload) throws Exception {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ class BillingScaleTest {
     }
 
     @Test
+    @ExtendWith(PostgresAvailable.class)
     void onePassOverHundredThousandOpenOrdersOnPostgres() throws Exception {
         String schema = TestDatabases.createPgSchema();
         try {

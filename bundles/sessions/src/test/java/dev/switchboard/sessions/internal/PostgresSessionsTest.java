@@ -1,6 +1,9 @@
 package dev.switchboard.sessions.internal;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+
 /** The Service API on the local PostgreSQL, in a schema of its own that is dropped afterwards. */
+@ExtendWith(PostgresAvailable.class)
 class PostgresSessionsTest extends SessionsContract {
 
     private String schema;

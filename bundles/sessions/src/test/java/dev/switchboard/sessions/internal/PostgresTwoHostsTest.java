@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.switchboard.sessions.api.AgentApi;
 import dev.switchboard.sessions.api.ConnectionChange;
@@ -32,6 +33,7 @@ import dev.switchboard.sessions.api.UsageReport;
  * Two hosts on one PostgreSQL schema: each sees the other's orders, and hears of the other's status
  * and connection changes (LISTEN/NOTIFY) once, whatever the other sends it.
  */
+@ExtendWith(PostgresAvailable.class)
 class PostgresTwoHostsTest {
 
     private static final Duration FEW_SECONDS = Duration.ofSeconds(5);
@@ -113,11 +115,11 @@ class PostgresTwoHostsTest {
 
         // each change is heard once on each host: its own directly, the other's by notification, which
         // may come after a later change made here
-        Thread.sleep(1000);
-        assertThat(heardOnRight).extracting(StatusChange::to).containsExactlyInAnyOrder(ServiceStatus.ACTIVATING,
-                ServiceStatus.ACTIVE, ServiceStatus.SUSPENDING, ServiceStatus.SUSPENDED);
-        assertThat(heardOnLeft).extracting(StatusChange::to).containsExactlyInAnyOrder(ServiceStatus.ACTIVATING,
-                ServiceStatus.ACTIVE, ServiceStatus.SUSPENDING, ServiceStatus.SUSPENDED);
+        awaitEveryNotification(sold);
+        assertThat(of(order, heardOnRight)).extracting(StatusChange::to).containsExactlyInAnyOrder(
+                ServiceStatus.ACTIVATING, ServiceStatus.ACTIVE, ServiceStatus.SUSPENDING, ServiceStatus.SUSPENDED);
+        assertThat(of(order, heardOnLeft)).extracting(StatusChange::to).containsExactlyInAnyOrder(
+                ServiceStatus.ACTIVATING, ServiceStatus.ACTIVE, ServiceStatus.SUSPENDING, ServiceStatus.SUSPENDED);
     }
 
     @Test
@@ -134,7 +136,7 @@ class PostgresTwoHostsTest {
         assertThat(left.runBilling()).isEqualTo(2 * orders);
         // 800 changes of about 200 bytes each need many notifications
         await().atMost(FEW_SECONDS).until(() -> to(ServiceStatus.TERMINATED, heardOnRight).size() >= orders);
-        Thread.sleep(500);
+        awaitEveryNotification(sold);
         assertThat(to(ServiceStatus.TERMINATING, heardOnRight)).hasSize(orders)
                 .allMatch(c -> c.reason().equals("deposit exhausted"))
                 .extracting(StatusChange::order).doesNotHaveDuplicates();
@@ -144,6 +146,21 @@ class PostgresTwoHostsTest {
 
     private static List<StatusChange> to(ServiceStatus status, List<StatusChange> changes) {
         return changes.stream().filter(c -> c.to() == status).toList();
+    }
+
+    private static List<StatusChange> of(String order, List<StatusChange> changes) {
+        return changes.stream().filter(c -> c.order().equals(order)).toList();
+    }
+
+    /**
+     * Waits until each host has heard of an order the other placed last: a host sends its changes in
+     * order and PostgreSQL delivers them in order, so every change sent before has arrived too.
+     */
+    private void awaitEveryNotification(Sold sold) {
+        String fromLeft = left.placeOrder(sold.offering(), 1000).order().id();
+        String fromRight = right.placeOrder(sold.offering(), 1000).order().id();
+        await().atMost(FEW_SECONDS).until(() -> !of(fromLeft, heardOnRight).isEmpty()
+                && !of(fromRight, heardOnLeft).isEmpty());
     }
 
     @Test
@@ -167,9 +184,20 @@ class PostgresTwoHostsTest {
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
             // changes sent while the listener was away are gone; later ones arrive once it is back
             String order = left.placeOrder(sold.offering(), 100_000).order().id();
-            Thread.sleep(300);
-            return heardOnRight.stream().anyMatch(c -> c.order().equals(order) && c.to() == ServiceStatus.ACTIVATING);
+            return heardWithin(order, Duration.ofMillis(300));
         });
         assertThat(heardOnRight).allMatch(c -> c.product().equals(sold.product().product().id()));
+    }
+
+    /** Whether the right host hears of the order within {@code time}; false when it was sent while no one listened. */
+    private boolean heardWithin(String order, Duration time) throws InterruptedException {
+        long deadline = System.nanoTime() + time.toNanos();
+        do {
+            if (heardOnRight.stream().anyMatch(c -> c.order().equals(order) && c.to() == ServiceStatus.ACTIVATING)) {
+                return true;
+            }
+            Thread.sleep(10);
+        } while (System.nanoTime() < deadline);
+        return false;
     }
 }
