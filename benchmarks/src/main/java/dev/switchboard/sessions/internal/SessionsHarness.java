@@ -56,7 +56,7 @@ public final class SessionsHarness implements AutoCloseable {
     /** A plugin over this pool, hashing new client passwords with {@code passwordIterations}. */
     public Sessions sessions(int passwordIterations) {
         LongSupplier clock = System::currentTimeMillis;
-        return new SessionsPlugin(database, passwordIterations, clock);
+        return new SessionsPlugin(database, passwordIterations, clock).sessions();
     }
 
     /** A connection from the plugin's own pool (autocommit on, as the pool hands them out). */

@@ -2,6 +2,7 @@ package dev.switchboard.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -16,11 +17,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
 import org.junit.Before;
@@ -31,6 +36,8 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -48,7 +55,8 @@ import dev.switchboard.sessions.api.UnitType;
  * The SOCKS5 adapters of the launcher's bundle set in Felix: an operator sells a proxy product through
  * the Sessions service, the agent adapter is configured by callsign, a client fetches through it (and
  * through the client adapter), and the usage recorded is the bytes moved. Updating the agent bundle
- * while a client is connected loses none of its usage and leaves the client adapter running.
+ * while a client is connected loses none of its usage and leaves the client adapter running;
+ * refreshing the Sessions bundle refreshes neither adapter.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -271,6 +279,50 @@ public class SocksAdaptersIT extends SwitchboardTestSupport {
 
         assertEquals(Bundle.ACTIVE, installedBundle("dev.switchboard.adapter.socks.client").getState());
         assertEquals("the client adapter kept running", clientService, pluginServiceId("SwapClient"));
+    }
+
+    @Test
+    public void refreshingTheSessionsBundleRefreshesNeitherAdapter() throws Exception {
+        Sale sale = sell();
+        agent("Kept", sale, 1);
+        Bundle sessionsBundle = installedBundle("dev.switchboard.sessions");
+        FrameworkWiring framework = context.getBundle(0).adapt(FrameworkWiring.class);
+        // the adapters import the Sessions API from its own bundle, so nothing is wired to the implementation
+        assertEquals(List.of(sessionsBundle), List.copyOf(framework.getDependencyClosure(List.of(sessionsBundle))));
+        Map<Bundle, BundleWiring> adapters = new HashMap<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getSymbolicName().startsWith("dev.switchboard.adapter.")) {
+                adapters.put(bundle, bundle.adapt(BundleWiring.class));
+            }
+        }
+        assertTrue("both SOCKS5 adapters at least: " + adapters.keySet(), adapters.size() >= 2);
+
+        sessionsBundle.update();
+        CountDownLatch refreshed = new CountDownLatch(1);
+        framework.refreshBundles(List.of(sessionsBundle), event -> refreshed.countDown());
+        assertTrue("the refresh ended", refreshed.await(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+
+        adapters.forEach((bundle, wiring) -> {
+            assertSame(bundle.getSymbolicName() + " was not refreshed", wiring, bundle.adapt(BundleWiring.class));
+            assertEquals(bundle.getSymbolicName(), Bundle.ACTIVE, bundle.getState());
+        });
+
+        // the agent adapter sells through the new Sessions service, on the port it pushed to the product
+        awaitPlugin("Sessions");
+        sessions = awaitService(Sessions.class);
+        awaitPlugin("Kept");
+        long[] received = new long[1];
+        eventually(PATIENCE, () -> {
+            int port = Integer.parseInt(sessions.product(sale.productId()).config().get("port"));
+            CREDENTIALS.put(port, new PasswordAuthentication(sale.clientKey(), sale.order().password().toCharArray()));
+            try {
+                received[0] = fetch(port);
+                return true;
+            } catch (IOException notYetListening) {
+                return false;
+            }
+        });
+        awaitRecorded(sale, REQUEST.length, received[0]);
     }
 
     /** The service id of the plugin answering {@code callsign}: a new one after a restart. */

@@ -27,7 +27,7 @@ public final class TestSessions implements AutoCloseable {
     }
 
     public Sessions sessions() {
-        return plugin;
+        return plugin.sessions();
     }
 
     /** Registers a listener as SCR would bind a {@link SessionsListener} service. */

@@ -48,7 +48,7 @@ public class DatabaseHealthCheck implements HealthCheck {
      */
     static final Duration TIMEOUT = Duration.ofMillis(1500);
 
-    private final Map<String, SessionsPlugin> instances = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final Map<String, SessionsCore> instances = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<Database, Future<String>> probes = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "switchboard-sessions-health");
@@ -58,9 +58,9 @@ public class DatabaseHealthCheck implements HealthCheck {
 
     @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.DYNAMIC)
     void addSessions(Sessions sessions, Map<String, Object> properties) {
-        // the Sessions services of this bundle are its plugins, which keep their database to themselves
-        if (sessions instanceof SessionsPlugin plugin) {
-            instances.put(String.valueOf(properties.get(PluginConstants.CALLSIGN)), plugin);
+        // the Sessions services of this bundle are its cores, which keep their database to themselves
+        if (sessions instanceof SessionsCore core) {
+            instances.put(String.valueOf(properties.get(PluginConstants.CALLSIGN)), core);
         }
     }
 
@@ -76,7 +76,7 @@ public class DatabaseHealthCheck implements HealthCheck {
     @Override
     public Result execute() {
         Map<String, Database> databases = new LinkedHashMap<>();
-        instances.forEach((callsign, plugin) -> databases.put(callsign, plugin.database()));
+        instances.forEach((callsign, core) -> databases.put(callsign, core.database()));
         return new Result(evaluate(databases));
     }
 

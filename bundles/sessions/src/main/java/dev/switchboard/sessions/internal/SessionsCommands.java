@@ -18,7 +18,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
-import dev.switchboard.api.jsonrpc.JsonRpcException;
 import dev.switchboard.api.plugin.PluginConstants;
 import dev.switchboard.api.shell.GogoCommands;
 import dev.switchboard.api.shell.Table;
@@ -102,7 +101,7 @@ public class SessionsCommands {
                 }
             }
             return "error: no order " + order;
-        } catch (JsonRpcException e) {
+        } catch (SessionsException e) {
             return error(e);
         }
     }
@@ -166,7 +165,7 @@ public class SessionsCommands {
                     rows.add(row);
                 }
             }
-        } catch (JsonRpcException e) {
+        } catch (SessionsException e) {
             return error(e);
         }
         List<String> header = new ArrayList<>(headers);
@@ -191,8 +190,9 @@ public class SessionsCommands {
         return millis == 0 ? "-" : Instant.ofEpochMilli(millis).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    private static String error(JsonRpcException e) {
-        return "error: " + (e instanceof SessionsException s ? s.reason() + ": " + s.detail()
-                : String.valueOf(e.data() != null ? e.data() : e.getMessage()));
+    /** The reason and detail; a database error is only that (the host's log says more). */
+    private static String error(SessionsException e) {
+        return "error: " + (e.reason() == SessionsException.Reason.DATABASE_ERROR ? e.detail()
+                : e.reason() + ": " + e.detail());
     }
 }

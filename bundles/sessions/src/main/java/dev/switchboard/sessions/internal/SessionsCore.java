@@ -21,8 +21,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.api.config.LogText;
-import dev.switchboard.api.jsonrpc.ErrorCode;
-import dev.switchboard.api.jsonrpc.JsonRpcException;
 import dev.switchboard.sessions.api.AgentApi;
 import dev.switchboard.sessions.api.ClientApi;
 import dev.switchboard.sessions.api.ConnectionChange;
@@ -91,6 +89,10 @@ final class SessionsCore implements Sessions {
         this.billing = new Billing(clock);
         this.quick = new QuickReports(billing);
         this.staleSessionMs = staleSessionMs;
+    }
+
+    Database database() {
+        return db;
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -162,7 +164,7 @@ final class SessionsCore implements Sessions {
         return onOrder(clientKey, work);
     }
 
-    static JsonRpcException failure(SQLException e) {
+    static SessionsException failure(SQLException e) {
         if (e instanceof DatabaseFile.Removed) {
             // said once, by the check that found it
             return new SessionsException(Reason.DATABASE_UNAVAILABLE,
@@ -173,7 +175,7 @@ final class SessionsCore implements Sessions {
             return new SessionsException(Reason.DATABASE_UNAVAILABLE, "the database is not reachable; retry later");
         }
         LOG.error("Sessions database error", e);
-        return new JsonRpcException(ErrorCode.INTERNAL_ERROR, "database error");
+        return new SessionsException(Reason.DATABASE_ERROR, "database error");
     }
 
     private static SessionsException bad(String detail) {

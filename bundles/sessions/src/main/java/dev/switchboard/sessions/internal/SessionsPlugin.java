@@ -1,22 +1,17 @@
 package dev.switchboard.sessions.internal;
 
-import static dev.switchboard.sessions.internal.RpcParams.bad;
-import static dev.switchboard.sessions.internal.RpcParams.integer;
-import static dev.switchboard.sessions.internal.RpcParams.need;
-import static dev.switchboard.sessions.internal.RpcParams.stringMap;
-import static dev.switchboard.sessions.internal.RpcParams.usage;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.List;
-import java.util.Locale;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -38,29 +33,17 @@ import dev.switchboard.api.config.AcceptedValues;
 import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.plugin.EventSink;
 import dev.switchboard.api.plugin.Plugin;
-import dev.switchboard.sessions.api.AgentApi;
-import dev.switchboard.sessions.api.ClientApi;
-import dev.switchboard.sessions.api.NewOffering;
-import dev.switchboard.sessions.api.NewProduct;
-import dev.switchboard.sessions.api.Offering;
-import dev.switchboard.sessions.api.Order;
-import dev.switchboard.sessions.api.PlacedOrder;
-import dev.switchboard.sessions.api.Product;
-import dev.switchboard.sessions.api.ProductCreated;
-import dev.switchboard.sessions.api.ServiceStatus;
-import dev.switchboard.sessions.api.SessionInfo;
 import dev.switchboard.sessions.api.Sessions;
-import dev.switchboard.sessions.api.SessionsException;
-import dev.switchboard.sessions.api.SessionsException.Reason;
 import dev.switchboard.sessions.api.SessionsListener;
-import dev.switchboard.sessions.api.Template;
-import dev.switchboard.sessions.api.TemplateKind;
 
-/** The Sessions plugin: the {@link Sessions} OSGi service and its JSON-RPC face, over one core. */
-@Component(service = {Plugin.class, Sessions.class}, configurationPid = "dev.switchboard.sessions",
+/**
+ * The Sessions plugin: opens the database its configuration names, registers the core over it as
+ * the {@link Sessions} OSGi service, runs the billing monitor, and answers JSON-RPC as {@link SessionsRpc}.
+ */
+@Component(service = Plugin.class, configurationPid = "dev.switchboard.sessions",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = SessionsPlugin.Config.class, factory = true)
-public class SessionsPlugin implements Plugin, JSessions, Sessions {
+public class SessionsPlugin extends SessionsRpc implements Plugin {
 
     /** The metatype; {@link SessionsSettings} reads the properties with the same defaults and ranges. */
     @ObjectClassDefinition(name = "Switchboard Sessions plugin")
@@ -126,6 +109,7 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
     private SessionsCore core;
     private ScheduledExecutorService monitor;
     private PostgresEventRelay relay;
+    private ServiceRegistration<Sessions> registration;
 
     public SessionsPlugin() {
     }
@@ -171,11 +155,26 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
             monitor.scheduleWithFixedDelay(this::billingPass, config.billingPeriodSeconds(),
                     config.billingPeriodSeconds(), TimeUnit.SECONDS);
         }
+        registration = context.registerService(Sessions.class, core, serviceProperties(properties));
         LOG.info("Sessions {} activated on {}", config.callsign(), url);
+    }
+
+    /** The Sessions service's properties: the plugin's (its callsign among them), as DS would publish them. */
+    private static Dictionary<String, Object> serviceProperties(Map<String, Object> properties) {
+        Hashtable<String, Object> published = new Hashtable<>();
+        properties.forEach((key, value) -> {
+            if (!key.startsWith(".") && !key.startsWith("component.")) {
+                published.put(key, value);
+            }
+        });
+        return published;
     }
 
     @Deactivate
     void deactivate() {
+        if (registration != null) {
+            registration.unregister();
+        }
         if (monitor != null) {
             monitor.shutdownNow();
         }
@@ -236,243 +235,8 @@ public class SessionsPlugin implements Plugin, JSessions, Sessions {
         return database;
     }
 
-    // ---------------------------------------------------------------- JSON-RPC face
-
     @Override
-    public Template registerTemplate(TemplateParams params) {
-        need(params);
-        TemplateKind kind;
-        try {
-            kind = TemplateKind.valueOf(String.valueOf(params.kind()).toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw bad("kind must be OFFER or ACCESS");
-        }
-        if (params.schema() == null || !params.schema().isObject()) {
-            throw new SessionsException(Reason.INVALID_SCHEMA, "schema must be a JSON object");
-        }
-        return registerTemplate(kind, params.schema().toString());
-    }
-
-    @Override
-    public ProductCreated createProduct(ProductParams params) {
-        need(params);
-        Map<String, String> config = params.config() == null || params.config().isNull() ? Map.of()
-                : stringMap(params.config());
-        return createProduct(new NewProduct(params.name(), params.offerTemplate(), params.accessTemplate(),
-                params.agent() == null || params.agent(), params.serviceEndpoint(), config));
-    }
-
-    @Override
-    public Product product(Id params) {
-        return product(need(params).id());
-    }
-
-    @Override
-    public PlacedOrder placeOrder(OrderParams params) {
-        need(params);
-        return placeOrder(params.offering(), integer(params.deposit(), "deposit", null));
-    }
-
-    @Override
-    public Order importAccess(ImportParams params) {
-        need(params);
-        return importAccess(params.product(), params.accessMessage());
-    }
-
-    @Override
-    public Order recordPayment(PaymentParams params) {
-        need(params);
-        return recordPayment(params.order(), integer(params.amount(), "amount", null));
-    }
-
-    @Override
-    public Order suspend(OrderRef params) {
-        return suspend(need(params).order());
-    }
-
-    @Override
-    public Order resume(OrderRef params) {
-        return resume(need(params).order());
-    }
-
-    @Override
-    public Order terminate(OrderRef params) {
-        return terminate(need(params).order());
-    }
-
-    @Override
-    public Order order(OrderRef params) {
-        return order(need(params).order());
-    }
-
-    @Override
-    public List<Order> orders(OrdersQuery params) {
-        ServiceStatus status = null;
-        if (params != null && params.status() != null) {
-            try {
-                status = ServiceStatus.of(params.status());
-            } catch (IllegalArgumentException e) {
-                throw bad("unknown status " + params.status());
-            }
-        }
-        return orders(params == null ? null : params.product(), status);
-    }
-
-    @Override
-    public List<SessionInfo> sessions(OrderRef params) {
-        return sessions(need(params).order());
-    }
-
-    @Override
-    public Changed runBillingPass() {
-        return new Changed(core.runBilling());
-    }
-
-    @Override
-    public int runBilling() {
-        return core.runBilling();
-    }
-
-    @Override
-    public boolean authClient(AuthParams params) {
-        need(params);
-        agent(params.product(), params.credential()).authClient(params.clientKey(), params.password());
-        return true;
-    }
-
-    @Override
-    public boolean setProductConfig(ConfigParams params) {
-        need(params);
-        AgentApi agent = agent(params.product(), params.credential());
-        agent.setProductConfig(stringMap(params.config()));
-        return true;
-    }
-
-    @Override
-    public SessionInfo startSession(StartParams params) {
-        need(params);
-        return agent(params.product(), params.credential()).startSession(params.clientKey(), params.connection(),
-                params.clientAddress());
-    }
-
-    @Override
-    public Status updateSession(UsageParams params) {
-        need(params);
-        AgentApi agent = agent(params.product(), params.credential());
-        return new Status(agent.updateSession(params.clientKey(), params.connection(),
-                usage(params.bytesUp(), params.bytesDown(), false)).wire());
-    }
-
-    @Override
-    public Status stopSession(UsageParams params) {
-        need(params);
-        AgentApi agent = agent(params.product(), params.credential());
-        return new Status(agent.stopSession(params.clientKey(), params.connection(),
-                usage(params.bytesUp(), params.bytesDown(), true)).wire());
-    }
-
-    @Override
-    public Map<String, Object> getAccess(ClientParams params) {
-        need(params);
-        return client(params.clientKey(), params.password()).getAccess();
-    }
-
-    @Override
-    public SessionInfo clientStartSession(ClientSessionParams params) {
-        need(params);
-        return client(params.clientKey(), params.password()).startSession(params.connection());
-    }
-
-    @Override
-    public Status clientUpdateSession(ClientSessionParams params) {
-        need(params);
-        ClientApi client = client(params.clientKey(), params.password());
-        return new Status(client.updateSession(params.connection(),
-                usage(params.bytesUp(), params.bytesDown(), false)).wire());
-    }
-
-    @Override
-    public Status clientStopSession(ClientSessionParams params) {
-        need(params);
-        ClientApi client = client(params.clientKey(), params.password());
-        return new Status(client.stopSession(params.connection(),
-                usage(params.bytesUp(), params.bytesDown(), true)).wire());
-    }
-
-    // ---------------------------------------------------------------- OSGi service face
-
-    @Override
-    public Template registerTemplate(TemplateKind kind, String schemaJson) {
-        return core.registerTemplate(kind, schemaJson);
-    }
-
-    @Override
-    public ProductCreated createProduct(NewProduct product) {
-        return core.createProduct(product);
-    }
-
-    @Override
-    public Product product(String id) {
-        return core.product(id);
-    }
-
-    @Override
-    public Offering createOffering(NewOffering offering) {
-        return core.createOffering(offering);
-    }
-
-    @Override
-    public PlacedOrder placeOrder(String offering, long deposit) {
-        return core.placeOrder(offering, deposit);
-    }
-
-    @Override
-    public Order importAccess(String product, Map<String, Object> accessMessage) {
-        return core.importAccess(product, accessMessage);
-    }
-
-    @Override
-    public Order recordPayment(String order, long amount) {
-        return core.recordPayment(order, amount);
-    }
-
-    @Override
-    public Order suspend(String order) {
-        return core.suspend(order);
-    }
-
-    @Override
-    public Order resume(String order) {
-        return core.resume(order);
-    }
-
-    @Override
-    public Order terminate(String order) {
-        return core.terminate(order);
-    }
-
-    @Override
-    public Order order(String id) {
-        return core.order(id);
-    }
-
-    @Override
-    public List<Order> orders(String product, ServiceStatus status) {
-        return core.orders(product, status);
-    }
-
-    @Override
-    public List<SessionInfo> sessions(String order) {
-        return core.sessions(order);
-    }
-
-    @Override
-    public AgentApi agent(String product, String credential) {
-        return core.agent(product, credential);
-    }
-
-    @Override
-    public ClientApi client(String clientKey, String password) {
-        return core.client(clientKey, password);
+    Sessions sessions() {
+        return core;
     }
 }

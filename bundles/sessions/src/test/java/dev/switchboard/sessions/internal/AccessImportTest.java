@@ -20,6 +20,7 @@ import dev.switchboard.sessions.api.PlacedOrder;
 import dev.switchboard.sessions.api.ProductCreated;
 import dev.switchboard.sessions.api.ServiceStatus;
 import dev.switchboard.sessions.api.SessionInfo;
+import dev.switchboard.sessions.api.Sessions;
 import dev.switchboard.sessions.api.SessionsException;
 import dev.switchboard.sessions.api.SessionsException.Reason;
 import dev.switchboard.sessions.api.TemplateKind;
@@ -43,8 +44,8 @@ class AccessImportTest {
 
     private Database agentDb;
     private Database clientDb;
-    private SessionsPlugin agentNode;
-    private SessionsPlugin clientNode;
+    private Sessions agentNode;
+    private Sessions clientNode;
     private PlacedOrder placed;
     private String clientProduct;
 
@@ -52,8 +53,8 @@ class AccessImportTest {
     void twoNodes() throws Exception {
         agentDb = Database.open(TestDatabases.h2(agentDir), "", "", 2, 2000);
         clientDb = Database.open(TestDatabases.h2(clientDir), "", "", 2, 2000);
-        agentNode = new SessionsPlugin(agentDb, 10_000, System::currentTimeMillis);
-        clientNode = new SessionsPlugin(clientDb, 10_000, System::currentTimeMillis);
+        agentNode = new SessionsPlugin(agentDb, 10_000, System::currentTimeMillis).sessions();
+        clientNode = new SessionsPlugin(clientDb, 10_000, System::currentTimeMillis).sessions();
 
         ProductCreated sold = agentNode.createProduct(new NewProduct("proxy",
                 agentNode.registerTemplate(TemplateKind.OFFER, OFFER).id(),

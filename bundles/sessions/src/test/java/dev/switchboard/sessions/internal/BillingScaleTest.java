@@ -21,6 +21,7 @@ import dev.switchboard.sessions.api.NewOffering;
 import dev.switchboard.sessions.api.NewProduct;
 import dev.switchboard.sessions.api.ProductCreated;
 import dev.switchboard.sessions.api.ServiceStatus;
+import dev.switchboard.sessions.api.Sessions;
 import dev.switchboard.sessions.api.SessionsListener;
 import dev.switchboard.sessions.api.StatusChange;
 import dev.switchboard.sessions.api.TemplateKind;
@@ -67,9 +68,10 @@ class BillingScaleTest {
 
     private static void passes(String name, Database database) throws Exception {
         MutableClock clock = new MutableClock();
-        SessionsPlugin sessions = new SessionsPlugin(database, 10_000, clock);
+        SessionsPlugin plugin = new SessionsPlugin(database, 10_000, clock);
+        Sessions sessions = plugin.sessions();
         AtomicInteger events = new AtomicInteger();
-        sessions.addListener(new SessionsListener() {
+        plugin.addListener(new SessionsListener() {
             @Override
             public void statusChanged(StatusChange change) {
                 events.incrementAndGet();

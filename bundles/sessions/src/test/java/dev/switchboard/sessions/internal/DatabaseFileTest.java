@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.switchboard.api.jsonrpc.ErrorCode;
+import dev.switchboard.sessions.api.Sessions;
 import dev.switchboard.sessions.api.SessionsException;
 import dev.switchboard.sessions.api.SessionsException.Reason;
 import dev.switchboard.sessions.api.TemplateKind;
@@ -44,7 +45,8 @@ class DatabaseFileTest {
     void aFreshFolderAndEveryFileH2CreatesInItAreOwnerOnly() throws Exception {
         Path dir = home.resolve("data/sessions");
         try (Database database = Database.openFile(dir, "", "", 2, 2000)) {
-            new SessionsPlugin(database, 10_000, System::currentTimeMillis).registerTemplate(TemplateKind.OFFER, SCHEMA);
+            new SessionsPlugin(database, 10_000, System::currentTimeMillis).sessions()
+                    .registerTemplate(TemplateKind.OFFER, SCHEMA);
             assertThat(Files.getPosixFilePermissions(home.resolve("data"))).isEqualTo(OWNER_DIR);
             assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(OWNER_DIR);
             List<Path> files = list(dir);
@@ -69,7 +71,7 @@ class DatabaseFileTest {
         Path dir = home.resolve("data/sessions");
         DatabaseHealthCheck check = new DatabaseHealthCheck();
         try (Database database = Database.openFile(dir, "", "", 2, 2000)) {
-            SessionsPlugin sessions = new SessionsPlugin(database, 10_000, System::currentTimeMillis);
+            Sessions sessions = new SessionsPlugin(database, 10_000, System::currentTimeMillis).sessions();
             sessions.registerTemplate(TemplateKind.OFFER, SCHEMA);
             assertThat(new Result(check.evaluate(Map.of("Sessions", database))).getStatus()).isEqualTo(Result.Status.OK);
 
@@ -97,7 +99,7 @@ class DatabaseFileTest {
     void aFileReplacedByAnotherIsRefusedToo() throws Exception {
         Path dir = home.resolve("sessions");
         try (Database database = Database.openFile(dir, "", "", 2, 2000)) {
-            SessionsPlugin sessions = new SessionsPlugin(database, 10_000, System::currentTimeMillis);
+            Sessions sessions = new SessionsPlugin(database, 10_000, System::currentTimeMillis).sessions();
             sessions.registerTemplate(TemplateKind.OFFER, SCHEMA);
             // a restore from a backup while the host runs: same name, another file
             Path file = dir.resolve("sessions.mv.db");
@@ -112,7 +114,7 @@ class DatabaseFileTest {
     private static void assertRefused(Runnable call) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(SessionsException.class, e -> {
             assertThat(e.reason()).isEqualTo(Reason.DATABASE_UNAVAILABLE);
-            assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE.code());
+            assertThat(RpcErrors.of(e).code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE.code());
             assertThat(e.detail()).contains("removed while the host runs");
         });
     }

@@ -17,6 +17,7 @@ import dev.switchboard.sessions.api.NewProduct;
 import dev.switchboard.sessions.api.PlacedOrder;
 import dev.switchboard.sessions.api.ProductCreated;
 import dev.switchboard.sessions.api.ServiceStatus;
+import dev.switchboard.sessions.api.Sessions;
 import dev.switchboard.sessions.api.SessionsException;
 import dev.switchboard.sessions.api.SessionsException.Reason;
 import dev.switchboard.sessions.api.TemplateKind;
@@ -39,7 +40,7 @@ class DatabaseOutageTest {
         String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/sessions";
         Database database = Database.open(url, "sa", "sa", 2, 1000);
         try {
-            SessionsPlugin sessions = new SessionsPlugin(database, 10_000, System::currentTimeMillis);
+            Sessions sessions = new SessionsPlugin(database, 10_000, System::currentTimeMillis).sessions();
             String offer = sessions.registerTemplate(TemplateKind.OFFER, "{\"type\":\"object\"}").id();
             String access = sessions.registerTemplate(TemplateKind.ACCESS, "{\"required\":[\"username\"]}").id();
             ProductCreated product = sessions.createProduct(new NewProduct("p", offer, access, true, "e:1", Map.of()));
@@ -55,7 +56,7 @@ class DatabaseOutageTest {
             assertThatThrownBy(() -> agent.updateSession(order.order().clientKey(), "c1", new UsageReport(20, 20)))
                     .isInstanceOfSatisfying(SessionsException.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.DATABASE_UNAVAILABLE);
-                        assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE.code());
+                        assertThat(RpcErrors.of(e).code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE.code());
                     });
             assertThatThrownBy(() -> sessions.order(order.order().id())).isInstanceOf(SessionsException.class);
 
@@ -79,7 +80,7 @@ class DatabaseOutageTest {
         Database database = Database.open("jdbc:h2:tcp://127.0.0.1:" + port + "/sessions", "sa", "sa", 2, 500);
         Server server = null;
         try {
-            SessionsPlugin sessions = new SessionsPlugin(database, 10_000, System::currentTimeMillis);
+            Sessions sessions = new SessionsPlugin(database, 10_000, System::currentTimeMillis).sessions();
             assertThatThrownBy(() -> sessions.registerTemplate(TemplateKind.OFFER, "{\"type\":\"object\"}"))
                     .isInstanceOfSatisfying(SessionsException.class,
                             e -> assertThat(e.reason()).isEqualTo(Reason.DATABASE_UNAVAILABLE));

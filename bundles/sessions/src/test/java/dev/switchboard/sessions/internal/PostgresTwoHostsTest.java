@@ -23,6 +23,7 @@ import dev.switchboard.sessions.api.NewProduct;
 import dev.switchboard.sessions.api.PlacedOrder;
 import dev.switchboard.sessions.api.ProductCreated;
 import dev.switchboard.sessions.api.ServiceStatus;
+import dev.switchboard.sessions.api.Sessions;
 import dev.switchboard.sessions.api.SessionsListener;
 import dev.switchboard.sessions.api.StatusChange;
 import dev.switchboard.sessions.api.TemplateKind;
@@ -81,10 +82,11 @@ class PostgresTwoHostsTest {
     }
 
     private Sold sell(SessionsPlugin host, long maxInactiveSeconds) {
-        String offer = host.registerTemplate(TemplateKind.OFFER, "{\"type\":\"object\"}").id();
-        String access = host.registerTemplate(TemplateKind.ACCESS, "{\"required\":[\"username\"]}").id();
-        ProductCreated product = host.createProduct(new NewProduct("proxy", offer, access, true, "a:1", Map.of()));
-        String offering = host.createOffering(new NewOffering(product.product().id(), "bytes", UnitType.BYTES, 1, 1,
+        Sessions sessions = host.sessions();
+        String offer = sessions.registerTemplate(TemplateKind.OFFER, "{\"type\":\"object\"}").id();
+        String access = sessions.registerTemplate(TemplateKind.ACCESS, "{\"required\":[\"username\"]}").id();
+        ProductCreated product = sessions.createProduct(new NewProduct("proxy", offer, access, true, "a:1", Map.of()));
+        String offering = sessions.createOffering(new NewOffering(product.product().id(), "bytes", UnitType.BYTES, 1, 1,
                 0, 0, 0, 0, 1000, maxInactiveSeconds, 0, 0)).id();
         return new Sold(product, offering);
     }
@@ -92,22 +94,23 @@ class PostgresTwoHostsTest {
     @Test
     void aChangeMadeOnOneHostReachesTheOtherOnceAndNotItsOwnTwice() throws Exception {
         Sold sold = sell(left, 0);
-        PlacedOrder placed = left.placeOrder(sold.offering(), 100_000);
+        PlacedOrder placed = left.sessions().placeOrder(sold.offering(), 100_000);
         String order = placed.order().id();
-        assertThat(right.order(order).status()).as("the same orders on both").isEqualTo(ServiceStatus.ACTIVATING);
+        assertThat(right.sessions().order(order).status()).as("the same orders on both")
+                .isEqualTo(ServiceStatus.ACTIVATING);
 
-        AgentApi agent = right.agent(sold.product().product().id(), sold.product().credential());
+        AgentApi agent = right.sessions().agent(sold.product().product().id(), sold.product().credential());
         agent.startSession(placed.order().clientKey(), "c1", "10.0.0.1");
         agent.updateSession(placed.order().clientKey(), "c1", new UsageReport(100, 200));
-        left.suspend(order);
+        left.sessions().suspend(order);
 
         await().atMost(FEW_SECONDS).until(() -> heardOnRight.stream()
                 .anyMatch(c -> c.order().equals(order) && c.to() == ServiceStatus.SUSPENDING));
         await().atMost(FEW_SECONDS).until(() -> heardOnLeft.stream()
                 .anyMatch(c -> c.order().equals(order) && c.to() == ServiceStatus.ACTIVE));
-        assertThat(left.order(order).bytesDown()).isEqualTo(200);
+        assertThat(left.sessions().order(order).bytesDown()).isEqualTo(200);
 
-        right.agent(sold.product().product().id(), sold.product().credential())
+        right.sessions().agent(sold.product().product().id(), sold.product().credential())
                 .stopSession(placed.order().clientKey(), "c1", new UsageReport(100, 300));
         await().atMost(FEW_SECONDS).until(() -> heardOnLeft.stream()
                 .anyMatch(c -> c.order().equals(order) && c.to() == ServiceStatus.SUSPENDED));
@@ -127,13 +130,13 @@ class PostgresTwoHostsTest {
         Sold sold = sell(left, 0);
         int orders = 400;
         for (int i = 0; i < orders; i++) {
-            left.placeOrder(sold.offering(), 1000);
+            left.sessions().placeOrder(sold.offering(), 1000);
         }
         try (Connection c = left.database().connection(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE sb_order SET status = 'active', bytes_up = 5000");
         }
         // exhausted, then terminated at once: no session is open
-        assertThat(left.runBilling()).isEqualTo(2 * orders);
+        assertThat(left.sessions().runBilling()).isEqualTo(2 * orders);
         // 800 changes of about 200 bytes each need many notifications
         await().atMost(FEW_SECONDS).until(() -> to(ServiceStatus.TERMINATED, heardOnRight).size() >= orders);
         awaitEveryNotification(sold);
@@ -157,8 +160,8 @@ class PostgresTwoHostsTest {
      * order and PostgreSQL delivers them in order, so every change sent before has arrived too.
      */
     private void awaitEveryNotification(Sold sold) {
-        String fromLeft = left.placeOrder(sold.offering(), 1000).order().id();
-        String fromRight = right.placeOrder(sold.offering(), 1000).order().id();
+        String fromLeft = left.sessions().placeOrder(sold.offering(), 1000).order().id();
+        String fromRight = right.sessions().placeOrder(sold.offering(), 1000).order().id();
         await().atMost(FEW_SECONDS).until(() -> !of(fromLeft, heardOnRight).isEmpty()
                 && !of(fromRight, heardOnLeft).isEmpty());
     }
@@ -183,7 +186,7 @@ class PostgresTwoHostsTest {
         }
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
             // changes sent while the listener was away are gone; later ones arrive once it is back
-            String order = left.placeOrder(sold.offering(), 100_000).order().id();
+            String order = left.sessions().placeOrder(sold.offering(), 100_000).order().id();
             return heardWithin(order, Duration.ofMillis(300));
         });
         assertThat(heardOnRight).allMatch(c -> c.product().equals(sold.product().product().id()));

@@ -16,6 +16,7 @@ import dev.switchboard.sessions.api.NewOffering;
 import dev.switchboard.sessions.api.NewProduct;
 import dev.switchboard.sessions.api.PlacedOrder;
 import dev.switchboard.sessions.api.ProductCreated;
+import dev.switchboard.sessions.api.Sessions;
 import dev.switchboard.sessions.api.TemplateKind;
 import dev.switchboard.sessions.api.UnitType;
 import dev.switchboard.sessions.api.UsageReport;
@@ -27,7 +28,7 @@ class SessionsCommandsTest {
     Path dir;
 
     private Database database;
-    private SessionsPlugin sessions;
+    private Sessions sessions;
     private final SessionsCommands commands = new SessionsCommands();
     private String product;
     private PlacedOrder active;
@@ -36,7 +37,7 @@ class SessionsCommandsTest {
     @BeforeEach
     void setUp() throws Exception {
         database = Database.open(TestDatabases.h2(dir), "", "", 2, 2000);
-        sessions = new SessionsPlugin(database, 10_000, System::currentTimeMillis);
+        sessions = new SessionsPlugin(database, 10_000, System::currentTimeMillis).sessions();
         String offer = sessions.registerTemplate(TemplateKind.OFFER, "{\"type\":\"object\"}").id();
         String access = sessions.registerTemplate(TemplateKind.ACCESS, "{\"required\":[\"username\"]}").id();
         ProductCreated created = sessions.createProduct(new NewProduct("proxy", offer, access, true, "e:1", Map.of()));

@@ -2,6 +2,7 @@ package dev.switchboard.sessions.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,6 +41,7 @@ import dev.switchboard.sessions.api.PlacedOrder;
 import dev.switchboard.sessions.api.ProductCreated;
 import dev.switchboard.sessions.api.ServiceStatus;
 import dev.switchboard.sessions.api.SessionInfo;
+import dev.switchboard.sessions.api.Sessions;
 import dev.switchboard.sessions.api.SessionsException;
 import dev.switchboard.sessions.api.SessionsException.Reason;
 import dev.switchboard.sessions.api.SessionsListener;
@@ -65,7 +67,8 @@ abstract class SessionsContract {
 
     protected final MutableClock clock = new MutableClock();
     protected Database database;
-    protected SessionsPlugin sessions;
+    protected SessionsPlugin plugin;
+    protected Sessions sessions;
     protected final List<StatusChange> statusEvents = Collections.synchronizedList(new ArrayList<>());
     protected final List<ConnectionChange> connectionEvents = Collections.synchronizedList(new ArrayList<>());
     protected final List<String> sinkEvents = Collections.synchronizedList(new ArrayList<>());
@@ -78,8 +81,9 @@ abstract class SessionsContract {
     @BeforeEach
     void start() throws Exception {
         database = open();
-        sessions = new SessionsPlugin(database, 10_000, clock);
-        sessions.addListener(new SessionsListener() {
+        plugin = new SessionsPlugin(database, 10_000, clock);
+        sessions = plugin.sessions();
+        plugin.addListener(new SessionsListener() {
             @Override
             public void statusChanged(StatusChange change) {
                 statusEvents.add(change);
@@ -90,7 +94,7 @@ abstract class SessionsContract {
                 connectionEvents.add(change);
             }
         });
-        sessions.attach((event, index, params) -> sinkEvents.add(event));
+        plugin.attach((event, index, params) -> sinkEvents.add(event));
     }
 
     @AfterEach
@@ -126,14 +130,23 @@ abstract class SessionsContract {
         return fixture(new NewOffering(null, "free", UnitType.BYTES, 1, 0, 0, 0, 0, 100, 0, 0, 0, 0));
     }
 
+    /** Asserts the reason of a failure, thrown by the Java face or answered by the JSON-RPC face. */
     static void fails(Runnable call, Reason reason) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(SessionsException.class,
-                e -> assertThat(e.reason()).as(e.detail()).isEqualTo(reason));
+        Throwable thrown = catchThrowable(call::run);
+        if (thrown instanceof JsonRpcException e && e.data() instanceof Map<?, ?> data) {
+            assertThat(data.get("reason")).as(String.valueOf(data.get("detail"))).isEqualTo(reason.name());
+        } else {
+            assertThat(thrown).isInstanceOfSatisfying(SessionsException.class,
+                    e -> assertThat(e.reason()).as(e.detail()).isEqualTo(reason));
+        }
     }
 
+    /** Asserts the JSON-RPC error of a failure, answered by the JSON-RPC face or mapped from the Java face's. */
     static void failsWith(Runnable call, ErrorCode code) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(JsonRpcException.class,
-                e -> assertThat(e.code()).isEqualTo(code.code()));
+        Throwable thrown = catchThrowable(call::run);
+        assertThat(thrown).isInstanceOfAny(SessionsException.class, JsonRpcException.class);
+        JsonRpcException e = thrown instanceof SessionsException s ? RpcErrors.of(s) : (JsonRpcException) thrown;
+        assertThat(e.code()).isEqualTo(code.code());
     }
 
     <T> T params(String json, Class<T> type) throws Exception {
@@ -189,8 +202,8 @@ abstract class SessionsContract {
         fails(() -> sessions.registerTemplate(TemplateKind.OFFER, "{\"required\":\"x\"}"), Reason.INVALID_SCHEMA);
         fails(() -> sessions.registerTemplate(TemplateKind.OFFER, "[1,2]"), Reason.INVALID_SCHEMA);
         fails(() -> sessions.registerTemplate(TemplateKind.OFFER, "{not json"), Reason.INVALID_SCHEMA);
-        assertThatThrownBy(() -> sessions.registerTemplate(params("{\"kind\":\"OFFER\",\"schema\":\"text\"}",
-                JSessions.TemplateParams.class))).isInstanceOf(SessionsException.class);
+        fails(() -> plugin.registerTemplate(unchecked(() -> params("{\"kind\":\"OFFER\",\"schema\":\"text\"}",
+                JSessions.TemplateParams.class))), Reason.INVALID_SCHEMA);
     }
 
     // ------------------------------------------------------------ orders and credentials
@@ -390,7 +403,7 @@ abstract class SessionsContract {
         PlacedOrder a = sessions.placeOrder(f.offering().id(), 1_000_000);
         String key = a.order().clientKey();
         AgentApi here = f.agent();
-        AgentApi elsewhere = new SessionsPlugin(database, 10_000, clock).agent(f.product().product().id(),
+        AgentApi elsewhere = new SessionsPlugin(database, 10_000, clock).sessions().agent(f.product().product().id(),
                 f.product().credential());
         here.startSession(key, "c1", null);
         here.updateSession(key, "c1", new UsageReport(100, 10));
@@ -415,7 +428,7 @@ abstract class SessionsContract {
         Fixture f = free();
         PlacedOrder a = sessions.placeOrder(f.offering().id(), 1);
         String key = a.order().clientKey();
-        AgentApi elsewhere = new SessionsPlugin(database, 10_000, clock).agent(f.product().product().id(),
+        AgentApi elsewhere = new SessionsPlugin(database, 10_000, clock).sessions().agent(f.product().product().id(),
                 f.product().credential());
         f.agent().startSession(key, "c1", null);
         f.agent().startSession(key, "c2", null);
@@ -643,25 +656,25 @@ abstract class SessionsContract {
         PlacedOrder a = sessions.placeOrder(f.offering().id(), 10_000);
         String who = "\"product\":\"" + f.product().product().id() + "\",\"credential\":\"" + f.product().credential()
                 + "\",\"clientKey\":\"" + a.order().clientKey() + "\"";
-        sessions.startSession(params("{" + who + ",\"connection\":\"c1\"}", JSessions.StartParams.class));
+        plugin.startSession(params("{" + who + ",\"connection\":\"c1\"}", JSessions.StartParams.class));
         for (String bad : List.of("\"12\"", "1.5", "18446744073709551616", "true", "{}", "-3")) {
-            failsWith(() -> sessions.updateSession(unchecked(() -> params("{" + who
+            failsWith(() -> plugin.updateSession(unchecked(() -> params("{" + who
                     + ",\"connection\":\"c1\",\"bytesUp\":" + bad + ",\"bytesDown\":1}", JSessions.UsageParams.class))),
                     ErrorCode.INVALID_PARAMETERS);
         }
-        assertThat(sessions.updateSession(params("{" + who + ",\"connection\":\"c1\",\"bytesUp\":7,\"bytesDown\":8}",
+        assertThat(plugin.updateSession(params("{" + who + ",\"connection\":\"c1\",\"bytesUp\":7,\"bytesDown\":8}",
                 JSessions.UsageParams.class)).status()).isEqualTo("active");
         for (String bad : List.of("{\"a\":1}", "{\"a\":null}", "[\"a\"]", "\"a=b\"", "{\"a\":{\"b\":\"c\"}}")) {
-            failsWith(() -> sessions.setProductConfig(unchecked(() -> params("{" + who + ",\"config\":" + bad + "}",
+            failsWith(() -> plugin.setProductConfig(unchecked(() -> params("{" + who + ",\"config\":" + bad + "}",
                     JSessions.ConfigParams.class))), ErrorCode.INVALID_PARAMETERS);
         }
-        assertThat(sessions.setProductConfig(params("{" + who + ",\"config\":{\"a\":\"1\"}}",
+        assertThat(plugin.setProductConfig(params("{" + who + ",\"config\":{\"a\":\"1\"}}",
                 JSessions.ConfigParams.class))).isTrue();
-        failsWith(() -> sessions.placeOrder(unchecked(() -> params("{\"offering\":\"" + f.offering().id()
+        failsWith(() -> plugin.placeOrder(unchecked(() -> params("{\"offering\":\"" + f.offering().id()
                 + "\",\"deposit\":\"100\"}", JSessions.OrderParams.class))), ErrorCode.INVALID_PARAMETERS);
-        failsWith(() -> sessions.authClient(unchecked(() -> params("{" + who + ",\"password\":\"x\"}",
+        failsWith(() -> plugin.authClient(unchecked(() -> params("{" + who + ",\"password\":\"x\"}",
                 JSessions.AuthParams.class))), ErrorCode.NOT_ALLOWED);
-        failsWith(() -> sessions.order(new JSessions.OrderRef("missing")), ErrorCode.UNKNOWN_KEY);
+        failsWith(() -> plugin.order(new JSessions.OrderRef("missing")), ErrorCode.UNKNOWN_KEY);
     }
 
     interface Io<T> {

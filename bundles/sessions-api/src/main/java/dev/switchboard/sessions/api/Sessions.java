@@ -6,7 +6,7 @@ import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The session service. Every method throws {@link SessionsException} (a JSON-RPC error) on bad
+ * The session service. Every method throws {@link SessionsException} on bad
  * input, unknown keys, illegal transitions and an unavailable database.
  */
 @ProviderType
