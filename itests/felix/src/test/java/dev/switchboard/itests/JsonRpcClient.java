@@ -3,6 +3,7 @@ package dev.switchboard.itests;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
@@ -29,7 +30,17 @@ public final class JsonRpcClient {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    public record Reply(int status, String body) {
+    public record Reply(int status, String body, HttpHeaders headers) {
+
+        public Reply(int status, String body) {
+            this(status, body, HttpHeaders.of(java.util.Map.of(), (name, value) -> true));
+        }
+
+        /** The response header's value, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -57,15 +68,20 @@ public final class JsonRpcClient {
     }
 
     public Reply send(String method, String path, String body, String... headers) throws IOException, InterruptedException {
+        return sendBytes(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** Sends {@code body} as it is (compressed, say); the reply keeps the response's headers. */
+    public Reply sendBytes(String method, String path, byte[] body, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
                 .header("Content-Type", "application/json");
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(response.statusCode(), response.body());
+        return new Reply(response.statusCode(), response.body(), response.headers());
     }
 
     public Reply post(String body, String... headers) throws IOException, InterruptedException {
@@ -84,13 +100,18 @@ public final class JsonRpcClient {
     }
 
     public Socket openWebSocket(String query, String... subprotocols) {
+        return openWebSocketAt("/jsonrpc" + query, subprotocols);
+    }
+
+    /** A WebSocket on {@code path} (with its query); fails as the JDK does when the upgrade is refused. */
+    public Socket openWebSocketAt(String path, String... subprotocols) {
         Socket socket = new Socket();
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (subprotocols.length > 0) {
             String[] rest = java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length);
             builder.subprotocols(subprotocols[0], rest);
         }
-        socket.webSocket = builder.buildAsync(URI.create(base.replace("http", "ws") + "/jsonrpc" + query), socket).join();
+        socket.webSocket = builder.buildAsync(URI.create(base.replace("http", "ws") + path), socket).join();
         return socket;
     }
 

@@ -31,17 +31,30 @@ final class RawHttp implements AutoCloseable {
 
     /** Sends {@code head} (request line and headers, without the blank line) and reads the response until the server closes or 10 s pass. */
     static String exchange(int port, String head) throws IOException {
+        return exchange(port, head, new byte[0]);
+    }
+
+    /** As {@link #exchange(int, String)}, with {@code body} after the headers (give its Content-Length in {@code head}). */
+    static String exchange(int port, String head, byte[] body) throws IOException {
         try (RawHttp http = new RawHttp(port, 0)) {
             http.out.write((head + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            http.out.write(body);
             http.out.flush();
             return new String(http.in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
-    /** Upgrades to a WebSocket on {@code path}; answers the response's status line and headers. */
-    String upgrade(String path) throws IOException {
+    /**
+     * Upgrades to a WebSocket on {@code path}, with further header lines ({@code "Name: value"});
+     * answers the response's status line and headers.
+     */
+    String upgrade(String path, String... headerLines) throws IOException {
+        StringBuilder extra = new StringBuilder();
+        for (String line : headerLines) {
+            extra.append(line).append("\r\n");
+        }
         out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extra + "\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         ByteArrayOutputStream head = new ByteArrayOutputStream();

@@ -32,7 +32,7 @@ public final class Settings {
             "service.bundleLocation", "component.name", "component.id", "felix.fileinstall.filename",
             "org.apache.karaf.features.configKey",
             "osgi.ds.satisfying.condition.target", "webconsole.configurationFactory.nameHint", "callsign",
-            "startmode");
+            "startmode", "webui");
 
     private final String pid;
     private final Map<String, ?> properties;

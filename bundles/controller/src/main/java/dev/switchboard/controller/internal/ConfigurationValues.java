@@ -75,7 +75,8 @@ final class ConfigurationValues {
 
     /** Keys that belong to the host, not to the plugin's own configuration. */
     static boolean isReserved(String key) {
-        return key.startsWith(".") || key.equals(PluginConstants.CALLSIGN) || key.equals(PluginConstants.STARTMODE) || key.startsWith("service.")
+        return key.startsWith(".") || key.equals(PluginConstants.CALLSIGN) || key.equals(PluginConstants.STARTMODE)
+                || key.equals(PluginConstants.WEBUI) || key.startsWith("service.")
                 || key.startsWith("felix.") || key.startsWith("osgi.") || key.startsWith("component.")
                 || key.startsWith("org.apache.karaf.");
     }

@@ -45,6 +45,19 @@ final class Enforcement {
         }
     }
 
+    /** Whether this call is allowed, as {@link #decide} answers it. */
+    boolean allows(String token, Call call) {
+        return decide(token, call) == Decision.ALLOWED;
+    }
+
+    /**
+     * Whether a token is present but not valid, asked of the officer on a call the token would
+     * make; false when no officer is there to judge it (its calls still fail closed one by one).
+     */
+    boolean refusesToken(String token, Call call) {
+        return token != null && enforce && officer != null && decide(token, call) == Decision.UNAUTHENTICATED;
+    }
+
     private static boolean isDiscovery(Call call) {
         return PluginConstants.CONTROLLER.equals(call.callsign()) && call.version() <= 1 && "exists".equals(call.method());
     }

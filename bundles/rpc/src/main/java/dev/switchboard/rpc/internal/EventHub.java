@@ -30,6 +30,8 @@ final class EventHub {
 
     private final ObjectMapper mapper;
     private final Map<Topic, Map<Subscriber, Set<String>>> subscriptions = new ConcurrentHashMap<>();
+    /** Subscribers sent an event's params alone, as Thunder's notification channel on /Service/Controller. */
+    private final Map<Topic, Set<Subscriber>> plain = new ConcurrentHashMap<>();
 
     EventHub(ObjectMapper mapper) {
         this.mapper = mapper;
@@ -41,6 +43,11 @@ final class EventHub {
                 .add(id);
     }
 
+    /** Sends {@code subscriber} the params of each of the events, as a plain JSON object without envelope. */
+    void registerPlain(String callsign, String event, Subscriber subscriber) {
+        plain.computeIfAbsent(new Topic(callsign, event), t -> ConcurrentHashMap.newKeySet()).add(subscriber);
+    }
+
     /** @return false when there was no such registration */
     boolean unregister(String callsign, String event, String id, Subscriber subscriber) {
         Map<Subscriber, Set<String>> subscribers = subscriptions.get(new Topic(callsign, event));
@@ -50,15 +57,22 @@ final class EventHub {
 
     void unregisterAll(Subscriber subscriber) {
         subscriptions.values().forEach(subscribers -> subscribers.remove(subscriber));
+        plain.values().forEach(subscribers -> subscribers.remove(subscriber));
     }
 
     /** Sends {@code <id>.<event>[@index]} with these params to every registration of the event. */
     void publish(String callsign, String event, String index, Object params) {
-        Map<Subscriber, Set<String>> subscribers = subscriptions.get(new Topic(callsign, event));
-        if (subscribers == null || subscribers.isEmpty()) {
+        Topic topic = new Topic(callsign, event);
+        Map<Subscriber, Set<String>> subscribers = subscriptions.getOrDefault(topic, Map.of());
+        Set<Subscriber> plainSubscribers = plain.getOrDefault(topic, Set.of());
+        if (subscribers.isEmpty() && plainSubscribers.isEmpty()) {
             return;
         }
         JsonNode paramsNode = mapper.valueToTree(params);
+        if (!plainSubscribers.isEmpty()) {
+            String text = paramsNode.toString();
+            plainSubscribers.forEach(subscriber -> subscriber.send(text));
+        }
         String suffix = "." + event + (index == null ? "" : "@" + index);
         subscribers.forEach((subscriber, ids) -> ids.forEach(id -> {
             ObjectNode notification = mapper.createObjectNode().put("jsonrpc", "2.0").put("method", id + suffix);

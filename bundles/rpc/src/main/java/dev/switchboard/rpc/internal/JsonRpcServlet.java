@@ -1,18 +1,15 @@
 package dev.switchboard.rpc.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;
-import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeResponse;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
 import org.osgi.service.component.annotations.Activate;
@@ -40,12 +37,16 @@ import dev.switchboard.api.plugin.ConfiguredCallsigns;
 import dev.switchboard.api.security.SecurityOfficer;
 
 /**
- * The JSON-RPC endpoint: {@code POST /jsonrpc[/<Callsign>]} and the WebSocket upgrade on
- * {@code /jsonrpc}, on the OSGi Servlet Whiteboard.
+ * The host's HTTP face, on the OSGi Servlet Whiteboard: JSON-RPC on {@code POST /jsonrpc[/<Callsign>]}
+ * and the WebSocket upgrade on {@code /jsonrpc}; Thunder's {@code /Service/...} paths
+ * ({@link ServicePaths}) and its notification WebSocket on {@code /Service/Controller}. Every answer
+ * carries the CORS headers the configuration allows.
  */
 @Component(service = Servlet.class, configurationPid = JsonRpcServlet.PID, property = {
         HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN + "=/jsonrpc",
         HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN + "=/jsonrpc/*",
+        HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN + "=" + ServicePaths.PREFIX,
+        HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN + "=" + ServicePaths.PREFIX + "/*",
         HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME + "=switchboard-jsonrpc" })
 @Designate(ocd = JsonRpcServlet.Config.class)
 public class JsonRpcServlet extends JettyWebSocketServlet {
@@ -54,9 +55,7 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(JsonRpcServlet.class);
     private static final String JSON = "application/json";
-    /** Thunder's subprotocols that speak JSON-RPC; "text" and "raw" do not. */
-    private static final List<String> SUBPROTOCOLS = List.of("json", "jsonrpc", "notification");
-    private static final String ALLOWED_METHODS = "OPTIONS, POST";
+    private static final Set<String> ALLOWED_METHODS = Cors.methods("POST", "OPTIONS");
     /** The Felix HTTP setting that sets up Jetty's WebSocket support. */
     static final String WEBSOCKET_KEY = "org.apache.felix.jetty.websocket.enable = true";
 
@@ -110,6 +109,11 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
         @AttributeDefinition(name = "Metrics endpoint", description = "Serve the request metrics in Prometheus text "
                 + "format on GET /metrics (without a token, on the address HTTP listens on)")
         boolean metricsEndpoint() default true;
+
+        @AttributeDefinition(name = "CORS origins", description = "Browser pages that may read the answers of "
+                + "/jsonrpc and /Service: * for any (as Thunder; tokens travel in headers, never in cookies), or "
+                + "origins such as https://console.example:8443 separated by commas")
+        String corsOrigins() default "*";
     }
 
     private final transient Enforcement enforcement = new Enforcement();
@@ -120,6 +124,8 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     private final transient Workers workers;
     private transient volatile ConfiguredCallsigns configured;
     private transient volatile Limits limits;
+    private final transient WebSocketUpgrade upgrade;
+    private final transient ServicePaths servicePaths;
 
     /** The settings a request is checked against; replaced as a whole when the configuration changes. */
     record Limits(TransportSettings settings, ObjectMapper parser, Dispatcher dispatcher) {
@@ -127,11 +133,13 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
 
     @Activate
     public JsonRpcServlet(@Reference PluginRegistry registry, @Reference Workers workers, @Reference Metrics metrics,
-            Map<String, Object> properties) {
+            @Reference WebUis webUis, Map<String, Object> properties) {
         this.registry = registry;
         this.workers = workers;
         this.metrics = metrics;
         modified(properties);
+        this.upgrade = new WebSocketUpgrade(() -> limits, budget, enforcement, registry.events());
+        this.servicePaths = new ServicePaths(this::answer, webUis);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -214,55 +222,33 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
         factory.setIdleTimeout(Duration.ofSeconds(settings.webSocketIdleTimeoutSeconds()));
         factory.setMaxTextMessageSize(settings.maxRequestBytes());
         factory.setMaxBinaryMessageSize(settings.maxRequestBytes());
-        factory.setCreator(this::createWebSocket);
-    }
-
-    private Object createWebSocket(JettyServerUpgradeRequest request, JettyServerUpgradeResponse response)
-            throws IOException {
-        List<String> offered = request.getSubProtocols();
-        // A browser cannot set headers on a WebSocket, so a token may come as a subprotocol value.
-        String protocolToken = offered.stream().filter(JsonRpcServlet::looksLikeJwt).findFirst().orElse(null);
-        List<String> protocols = offered.stream().filter(p -> !looksLikeJwt(p)).toList();
-        if (!protocols.isEmpty()) {
-            String accepted = protocols.stream().filter(SUBPROTOCOLS::contains).findFirst().orElse(null);
-            if (accepted == null) {
-                LOG.info("WebSocket from {} refused: none of the subprotocols {} speaks JSON-RPC",
-                        request.getRemoteSocketAddress(), LogText.quote(protocols));
-                response.sendError(HttpServletResponse.SC_BAD_REQUEST, "Supported subprotocols: " + SUBPROTOCOLS);
-                return null;
-            }
-            response.setAcceptedSubProtocol(accepted);
-        }
-        List<String> queryToken = request.getParameterMap().get("token");
-        String token = queryToken == null || queryToken.isEmpty() ? protocolToken : queryToken.get(0);
-        String callsign = boundCallsign(request.getHttpServletRequest());
-        return new WebSocketConnection(() -> limits, budget, callsign, token, request.getOrigin(),
-                String.valueOf(request.getRemoteSocketAddress()), registry.events());
-    }
-
-    /** Three base64url parts separated by dots. */
-    private static boolean looksLikeJwt(String value) {
-        return value.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+        factory.setCreator(upgrade::create);
     }
 
     /**
-     * POST carries JSON-RPC, GET the WebSocket upgrade, OPTIONS says so; any other method, and any
-     * path deeper than {@code /jsonrpc/<Callsign>}, is answered with a JSON-RPC error object.
+     * POST carries JSON-RPC, GET the WebSocket upgrade, OPTIONS says so or answers a preflight; any
+     * other method (TRACE included), and any path deeper than {@code /jsonrpc/<Callsign>}, is
+     * answered with a JSON-RPC error object.
      */
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        Cors cors = limits.settings().cors();
+        cors.allowReading(request, response);
+        // not any Upgrade: HTTP clients offer h2c on a plain GET
+        boolean upgrading = "GET".equals(request.getMethod()) && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+        if (ServicePaths.PREFIX.equals(request.getServletPath()) && !upgrading) {
+            servicePaths.serve(request, response, cors);
+            return;
+        }
         String path = request.getPathInfo();
-        if (path != null && path.indexOf('/', 1) >= 0) {
+        if (path != null && path.indexOf('/', 1) >= 0 && !ServicePaths.PREFIX.equals(request.getServletPath())) {
             HttpErrorBody.write(request, response, HttpServletResponse.SC_NOT_FOUND,
                     "no JSON-RPC endpoint here: POST to /jsonrpc or /jsonrpc/<Callsign>");
             return;
         }
         switch (request.getMethod()) {
             case "POST", "GET" -> super.service(request, response);
-            case "OPTIONS" -> {
-                response.setHeader("Allow", ALLOWED_METHODS);
-                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-            }
+            case "OPTIONS" -> cors.options(request, response, ALLOWED_METHODS);
             default -> methodNotAllowed(request, response);
         }
     }
@@ -274,7 +260,7 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     }
 
     private static void methodNotAllowed(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setHeader("Allow", ALLOWED_METHODS);
+        response.setHeader("Allow", String.join(", ", ALLOWED_METHODS));
         HttpErrorBody.write(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
                 "JSON-RPC is spoken on POST or a WebSocket upgrade, not " + LogText.quote(request.getMethod()));
     }
@@ -282,18 +268,15 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Limits current = limits;
-        String client = request.getRemoteAddr();
-        Dispatcher.Channel channel = new Dispatcher.Channel(boundCallsign(request), bearerToken(request),
-                request.getHeader("Origin"), client + ":" + request.getRemotePort(), null,
-                () -> budget.inProgress(client));
-        int max = current.settings().maxRequestBytes();
+        Dispatcher.Channel channel = channel(request);
         byte[] body;
-        try (InputStream in = request.getInputStream()) {
-            body = request.getContentLengthLong() > max ? null : in.readNBytes(max + 1);
-        }
-        if (body == null || body.length > max) {
-            write(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
-                    current.dispatcher().invalidRequest("request larger than " + max + " bytes", channel));
+        try {
+            body = RequestBody.read(request, current.settings().maxRequestBytes());
+        } catch (RequestBody.Refused e) {
+            if (e.status() == HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE) {
+                response.setHeader("Accept-Encoding", "gzip");
+            }
+            write(response, e.status(), current.dispatcher().invalidRequest(e.getMessage(), channel));
             return;
         }
         JsonNode message;
@@ -310,6 +293,26 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
             write(response, HttpServletResponse.SC_BAD_REQUEST, current.dispatcher().parseError("empty body", channel));
             return;
         }
+        Dispatcher.Answer answer = answer(message, request, response);
+        if (answer != null) {
+            write(response, answer.unauthenticated() ? HttpServletResponse.SC_UNAUTHORIZED : HttpServletResponse.SC_OK, answer);
+        }
+    }
+
+    /** A request's channel: the callsign {@code /jsonrpc/<Callsign>} binds, the token, the origin, the client. */
+    private Dispatcher.Channel channel(HttpServletRequest request) {
+        String client = request.getRemoteAddr();
+        String boundCallsign = ServicePaths.PREFIX.equals(request.getServletPath()) ? null
+                : WebSocketUpgrade.boundCallsign(request);
+        return new Dispatcher.Channel(boundCallsign, bearerToken(request), request.getHeader("Origin"),
+                client + ":" + request.getRemotePort(), null, () -> budget.inProgress(client));
+    }
+
+    /** Answers an HTTP client's message within its client's budget; null once a refusal (503) is written. */
+    private Dispatcher.Answer answer(JsonNode message, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Limits current = limits;
+        String client = request.getRemoteAddr();
         int calls = callsIn(message, current.settings());
         if (!budget.tryAcquire(client, calls)) {
             String reason = budget.whyRefused(client, calls);
@@ -319,11 +322,10 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
             }
             response.setHeader("Retry-After", "1");
             write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, current.dispatcher().busy(message, reason));
-            return;
+            return null;
         }
         try {
-            Dispatcher.Answer answer = current.dispatcher().answer(message, channel).join();
-            write(response, answer.unauthenticated() ? HttpServletResponse.SC_UNAUTHORIZED : HttpServletResponse.SC_OK, answer);
+            return current.dispatcher().answer(message, channel(request)).join();
         } finally {
             budget.release(client, calls);
         }
@@ -342,18 +344,17 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
         if (status == HttpServletResponse.SC_UNAUTHORIZED) {
             response.setHeader("WWW-Authenticate", "Bearer");
         }
+        writeJson(response, status, answer.body());
+    }
+
+    /** Writes {@code body} (none when null) as the JSON answer. */
+    static void writeJson(HttpServletResponse response, int status, JsonNode body) throws IOException {
         response.setStatus(status);
         response.setContentType(JSON);
         response.setCharacterEncoding("UTF-8");
-        if (answer.body() != null) {
-            Json.MAPPER.writeValue(response.getOutputStream(), answer.body());
+        if (body != null) {
+            Json.MAPPER.writeValue(response.getOutputStream(), body);
         }
-    }
-
-    /** {@code /jsonrpc/<Callsign>} binds the channel to that callsign. */
-    private static String boundCallsign(HttpServletRequest request) {
-        String path = request.getPathInfo();
-        return path == null || path.length() <= 1 ? null : path.substring(1);
     }
 
     private static String bearerToken(HttpServletRequest request) {

@@ -12,7 +12,7 @@ import dev.switchboard.api.config.Settings;
  */
 record TransportSettings(boolean enforce, int maxRequestBytes, int maxNestingDepth, int maxBatchSize,
         long callTimeoutMillis, int workerThreads, int maxCallsPerClient, int maxCallsInProgress,
-        int maxPendingBytesPerConnection, long webSocketIdleTimeoutSeconds) {
+        int maxPendingBytesPerConnection, long webSocketIdleTimeoutSeconds, Cors cors) {
 
     static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
     static final String MIN_REQUEST_BYTES = "1024";
@@ -53,7 +53,7 @@ record TransportSettings(boolean enforce, int maxRequestBytes, int maxNestingDep
     static final TransportSettings DEFAULTS = new TransportSettings(true, DEFAULT_MAX_REQUEST_BYTES,
             DEFAULT_MAX_NESTING_DEPTH, DEFAULT_MAX_BATCH_SIZE, DEFAULT_CALL_TIMEOUT_MILLIS, DEFAULT_WORKER_THREADS,
             DEFAULT_MAX_CALLS_PER_CLIENT, DEFAULT_MAX_CALLS_IN_PROGRESS, DEFAULT_MAX_PENDING_BYTES,
-            DEFAULT_IDLE_TIMEOUT_SECONDS);
+            DEFAULT_IDLE_TIMEOUT_SECONDS, Cors.ANY);
 
     /**
      * Reads every key but {@code metricsEndpoint} (its own component reads that); mistakes are left
@@ -72,7 +72,8 @@ record TransportSettings(boolean enforce, int maxRequestBytes, int maxNestingDep
                 properties.containsKey("maxPendingBytesPerConnection") ? previous.maxPendingBytesPerConnection()
                         : DEFAULTS.maxPendingBytesPerConnection(),
                 properties.containsKey("webSocketIdleTimeoutSeconds") ? previous.webSocketIdleTimeoutSeconds()
-                        : DEFAULTS.webSocketIdleTimeoutSeconds());
+                        : DEFAULTS.webSocketIdleTimeoutSeconds(),
+                properties.containsKey("corsOrigins") ? previous.cors() : DEFAULTS.cors());
         return readOver(settings, kept);
     }
 
@@ -93,6 +94,16 @@ record TransportSettings(boolean enforce, int maxRequestBytes, int maxNestingDep
                 settings.integer("maxPendingBytesPerConnection", MIN_PENDING_BYTES, MAX_PENDING_BYTES,
                         previous.maxPendingBytesPerConnection()),
                 settings.longInteger("webSocketIdleTimeoutSeconds", MIN_IDLE_TIMEOUT_SECONDS, MAX_IDLE_TIMEOUT_SECONDS,
-                        previous.webSocketIdleTimeoutSeconds()));
+                        previous.webSocketIdleTimeoutSeconds()),
+                cors(settings, previous.cors()));
+    }
+
+    private static Cors cors(Settings settings, Cors kept) {
+        String value = settings.text("corsOrigins", kept.toString());
+        try {
+            return Cors.parse(value);
+        } catch (IllegalArgumentException e) {
+            return settings.reject("corsOrigins", value, e.getMessage(), kept);
+        }
     }
 }

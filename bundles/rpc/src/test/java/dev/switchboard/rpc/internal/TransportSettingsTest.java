@@ -10,7 +10,8 @@ import dev.switchboard.api.config.Settings;
 
 class TransportSettingsTest {
 
-    private final TransportSettings tuned = new TransportSettings(false, 4096, 10, 5, 1000, 2, 50, 500, 70_000, 60);
+    private final TransportSettings tuned = new TransportSettings(false, 4096, 10, 5, 1000, 2, 50, 500, 70_000, 60,
+            Cors.parse("https://console.example"));
 
     private Map<String, ?> properties = Map.of();
 
@@ -30,7 +31,7 @@ class TransportSettingsTest {
                         TransportSettings.DEFAULT_MAX_BATCH_SIZE, TransportSettings.DEFAULT_CALL_TIMEOUT_MILLIS,
                         TransportSettings.DEFAULT_WORKER_THREADS, TransportSettings.DEFAULT_MAX_CALLS_PER_CLIENT,
                         TransportSettings.DEFAULT_MAX_CALLS_IN_PROGRESS, TransportSettings.DEFAULT_MAX_PENDING_BYTES,
-                        TransportSettings.DEFAULT_IDLE_TIMEOUT_SECONDS));
+                        TransportSettings.DEFAULT_IDLE_TIMEOUT_SECONDS, Cors.ANY));
     }
 
     @Test
@@ -64,8 +65,21 @@ class TransportSettingsTest {
         TransportSettings next = read(read, tuned);
         assertThat(next).isEqualTo(new TransportSettings(true, TransportSettings.DEFAULT_MAX_REQUEST_BYTES,
                 TransportSettings.DEFAULT_MAX_NESTING_DEPTH, 5, TransportSettings.DEFAULT_CALL_TIMEOUT_MILLIS, 2,
-                TransportSettings.DEFAULT_MAX_CALLS_PER_CLIENT, TransportSettings.DEFAULT_MAX_CALLS_IN_PROGRESS, 70_000, 60));
+                TransportSettings.DEFAULT_MAX_CALLS_PER_CLIENT, TransportSettings.DEFAULT_MAX_CALLS_IN_PROGRESS, 70_000, 60,
+                Cors.ANY));
         assertThat(read.rejections()).hasSize(4);
+    }
+
+    @Test
+    void corsOriginsTakeAListOrAnyAndABadEntryKeepsThePreviousList() {
+        TransportSettings two = read(settings(Map.of("corsOrigins", "https://A.example:8443, http://localhost:3000")), tuned);
+        assertThat(two.cors().origins()).containsExactlyInAnyOrder("https://a.example:8443", "http://localhost:3000");
+        assertThat(read(settings(Map.of("corsOrigins", "*")), tuned).cors()).isEqualTo(Cors.ANY);
+        for (String bad : new String[] {"console.example", "https://a.example/page", "https://*.example", " "}) {
+            Settings read = settings(Map.of("corsOrigins", bad));
+            assertThat(read(read, tuned).cors()).as(bad).isEqualTo(tuned.cors());
+            assertThat(read.rejections()).as(bad).singleElement().asString().contains("corsOrigins", "keeping https://console.example");
+        }
     }
 
     @Test
