@@ -8,23 +8,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.zip.GZIPOutputStream;
 
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.switchboard.api.security.SecurityOfficer;
 
 /**
  * What a browser page needs: CORS headers on every answer, preflights answered or refused, no
@@ -33,42 +27,28 @@ import dev.switchboard.api.security.SecurityOfficer;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class BrowserAccessIT extends SwitchboardTestSupport {
+public class BrowserAccessIT extends TestOfficerSupport {
 
     private static final String ORIGIN = "https://console.example:8443";
     private static final String ECHO = JsonRpcClient.request(1, "Fixture.1.echo", "{\"text\":\"cors\"}");
 
-    private ServiceRegistration<SecurityOfficer> officer;
     private JsonRpcClient client;
-
-    @Override
-    protected String rpcConfiguration() {
-        return "enforce=true\n";
-    }
 
     @Before
     public void bootPlugins() throws Exception {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_RANKING, 100);
-        officer = context.registerService(SecurityOfficer.class, ThunderRestIT.OFFICER, properties);
         client = client();
         configure("fixture", "Fixture");
-        eventually(Duration.ofSeconds(30), () -> client.post(ECHO, "Authorization", "Bearer " + ThunderRestIT.GOOD)
+        eventually(Duration.ofSeconds(30), () -> client.post(ECHO, "Authorization", "Bearer " + GOOD)
                 .json().has("result"));
-    }
-
-    @After
-    public void withdrawOfficer() {
-        officer.unregister();
     }
 
     @Test
     public void everyAnswerLetsAnyPageReadItByDefault() throws Exception {
-        String ok = post("/jsonrpc", ECHO, "Authorization: Bearer " + ThunderRestIT.GOOD);
+        String ok = post("/jsonrpc", ECHO, "Authorization: Bearer " + GOOD);
         assertTrue(ok, ok.startsWith("HTTP/1.1 200"));
         assertTrue(ok, ok.contains("Access-Control-Allow-Origin: *"));
         for (String answer : new String[] {post("/jsonrpc", ECHO), post("/jsonrpc", "}{"), post("/jsonrpc/a/b", ECHO),
-            exchange("GET /Service/Controller HTTP/1.1\r\nAuthorization: Bearer " + ThunderRestIT.GOOD),
+            exchange("GET /Service/Controller HTTP/1.1\r\nAuthorization: Bearer " + GOOD),
             exchange("GET /Service/Controller/Plugin/Nobody HTTP/1.1"), exchange("GET /jsonrpc HTTP/1.1")}) {
             assertTrue(answer, answer.contains("Access-Control-Allow-Origin: *"));
         }
@@ -78,7 +58,7 @@ public class BrowserAccessIT extends SwitchboardTestSupport {
     public void preflightsAreAnsweredForWhatIsServedAndRefusedOtherwise() throws Exception {
         String allowed = preflight("/jsonrpc", "POST", "authorization, content-type");
         assertTrue(allowed, allowed.startsWith("HTTP/1.1 204"));
-        assertTrue(allowed, allowed.contains("Access-Control-Allow-Methods: POST, OPTIONS"));
+        assertTrue(allowed, allowed.contains("Access-Control-Allow-Methods: OPTIONS, POST"));
         assertTrue(allowed, allowed.contains("Access-Control-Allow-Headers: Authorization, Content-Type"));
         assertTrue(allowed, allowed.contains("Access-Control-Max-Age: 3600"));
         assertTrue(allowed, allowed.contains("Access-Control-Allow-Origin: *"));
@@ -93,7 +73,7 @@ public class BrowserAccessIT extends SwitchboardTestSupport {
             assertFalse(refused, refused.contains("Access-Control-Allow-Methods"));
         }
         String plain = exchange("OPTIONS /jsonrpc HTTP/1.1");
-        assertTrue(plain, plain.startsWith("HTTP/1.1 204") && plain.contains("Allow: POST, OPTIONS"));
+        assertTrue(plain, plain.startsWith("HTTP/1.1 204") && plain.contains("Allow: OPTIONS, POST"));
     }
 
     @Test
@@ -109,7 +89,7 @@ public class BrowserAccessIT extends SwitchboardTestSupport {
 
             writeEtc("dev.switchboard.rpc.cfg", "enforce=true\ncorsOrigins = https://*.example\nmaxBatchSize = 7\n");
             eventually(Duration.ofSeconds(15), () -> client.post("[" + ECHO + "," + ECHO + "," + ECHO + "," + ECHO + ","
-                    + ECHO + "," + ECHO + "," + ECHO + "," + ECHO + "]", "Authorization", "Bearer " + ThunderRestIT.GOOD)
+                    + ECHO + "," + ECHO + "," + ECHO + "," + ECHO + "]", "Authorization", "Bearer " + GOOD)
                     .json().path("error").path("code").asInt() == -32600);
             assertTrue("the bad list is refused, the last good one kept",
                     post("/jsonrpc", ECHO).contains("Access-Control-Allow-Origin: " + ORIGIN));
@@ -130,13 +110,13 @@ public class BrowserAccessIT extends SwitchboardTestSupport {
 
     @Test
     public void gzipBodiesAreDecodedAndOtherEncodingsAre415() throws Exception {
-        String[] auth = {"Authorization", "Bearer " + ThunderRestIT.GOOD, "Content-Encoding", "gzip"};
+        String[] auth = {"Authorization", "Bearer " + GOOD, "Content-Encoding", "gzip"};
         JsonRpcClient.Reply decoded = client.sendBytes("POST", "/jsonrpc", gzip(ECHO.getBytes(StandardCharsets.UTF_8)), auth);
         assertEquals(200, decoded.status());
         assertEquals("hello cors from Fixture", decoded.result().asText());
 
         JsonRpcClient.Reply brotli = client.sendBytes("POST", "/jsonrpc", ECHO.getBytes(StandardCharsets.UTF_8),
-                "Authorization", "Bearer " + ThunderRestIT.GOOD, "Content-Encoding", "br");
+                "Authorization", "Bearer " + GOOD, "Content-Encoding", "br");
         assertEquals(415, brotli.status());
         assertEquals("gzip", brotli.header("Accept-Encoding"));
         assertEquals(-32600, brotli.errorCode());
@@ -154,32 +134,32 @@ public class BrowserAccessIT extends SwitchboardTestSupport {
         JsonRpcClient.Reply tooLarge = client.sendBytes("POST", "/jsonrpc", bomb, auth);
         assertEquals(413, tooLarge.status());
         assertEquals(-32600, tooLarge.errorCode());
-        assertEquals(200, client.post(ECHO, "Authorization", "Bearer " + ThunderRestIT.GOOD).status());
+        assertEquals(200, client.post(ECHO, "Authorization", "Bearer " + GOOD).status());
     }
 
     @Test
     public void aTokenOfferedAsTheOnlySubprotocolIsEchoedAndUsed() throws Exception {
-        JsonRpcClient.Socket socket = client.openWebSocket("", ThunderRestIT.GOOD);
-        assertEquals(ThunderRestIT.GOOD, socket.subprotocol());
+        JsonRpcClient.Socket socket = client.openWebSocket("", GOOD);
+        assertEquals(GOOD, socket.subprotocol());
         socket.send(JsonRpcClient.request(1, "Fixture.1.whoami", null));
         JsonNode whoami = socket.next();
-        assertEquals(whoami.toString(), ThunderRestIT.GOOD, whoami.get("result").get("token").asText());
+        assertEquals(whoami.toString(), GOOD, whoami.get("result").get("token").asText());
         socket.close();
 
         try (RawHttp raw = new RawHttp(port(), 0)) {
-            String head = raw.upgrade("/jsonrpc", "Sec-WebSocket-Protocol: " + ThunderRestIT.GOOD);
+            String head = raw.upgrade("/jsonrpc", "Sec-WebSocket-Protocol: " + GOOD);
             assertTrue(head, head.startsWith("HTTP/1.1 101"));
-            assertTrue(head, head.contains("Sec-WebSocket-Protocol: " + ThunderRestIT.GOOD));
+            assertTrue(head, head.contains("Sec-WebSocket-Protocol: " + GOOD));
         }
-        JsonRpcClient.Socket both = client.openWebSocket("", "json", ThunderRestIT.GOOD);
+        JsonRpcClient.Socket both = client.openWebSocket("", "json", GOOD);
         assertEquals("json", both.subprotocol());
         both.close();
     }
 
     @Test
     public void aTokenThatIsNotValidIsRefusedAtTheUpgrade() throws Exception {
-        for (String[] attempt : new String[][] {{"?token=" + ThunderRestIT.BAD}, {"?token="},
-            {"", ThunderRestIT.BAD}, {"", "notification", ThunderRestIT.BAD}, {"/Fixture?token=" + ThunderRestIT.BAD}}) {
+        for (String[] attempt : new String[][] {{"?token=" + BAD}, {"?token="},
+            {"", BAD}, {"", "notification", BAD}, {"/Fixture?token=" + BAD}}) {
             try (RawHttp raw = new RawHttp(port(), 0)) {
                 String protocols = attempt.length > 1 ? String.join(", ", java.util.Arrays.copyOfRange(attempt, 1, attempt.length)) : null;
                 String head = protocols == null ? raw.upgrade("/jsonrpc" + attempt[0])
@@ -188,7 +168,7 @@ public class BrowserAccessIT extends SwitchboardTestSupport {
             }
         }
         // a valid token that the ACL limits still connects: its calls are judged one by one
-        JsonRpcClient.Socket limited = client.openWebSocket("?token=" + ThunderRestIT.LIMITED);
+        JsonRpcClient.Socket limited = client.openWebSocket("?token=" + LIMITED);
         limited.send(JsonRpcClient.request(2, "Controller.1.activate", "{\"callsign\":\"Fixture\"}"));
         assertEquals(-32604, limited.next().get("error").get("code").asInt());
         limited.close();

@@ -8,25 +8,18 @@ import static org.junit.Assert.fail;
 
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.switchboard.api.security.Decision;
-import dev.switchboard.api.security.SecurityOfficer;
 
 /**
  * Thunder's legacy REST calls on /Service/Controller and its notification WebSocket, over real
@@ -34,37 +27,12 @@ import dev.switchboard.api.security.SecurityOfficer;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ThunderRestIT extends SwitchboardTestSupport {
+public class ThunderRestIT extends TestOfficerSupport {
 
-    /** JWT-shaped, so that a browser-style client may pass them as a subprotocol too. */
-    static final String GOOD = "eyJhbGciOiJIUzI1NiJ9.eyJ1cmwiOiJodHRwOi8vbG9jYWxob3N0In0.Z29vZA";
-    static final String LIMITED = "eyJhbGciOiJIUzI1NiJ9.eyJ1cmwiOiJodHRwOi8vYXBwcyJ9.bGltaXRlZA";
-    static final String BAD = "eyJhbGciOiJIUzI1NiJ9.eyJ1cmwiOiJodHRwOi8vbG9jYWxob3N0In0.YmFk";
-
-    /** GOOD may do anything; LIMITED may read but not change states nor register; any other token is not valid. */
-    static final SecurityOfficer OFFICER = (token, call) -> {
-        if (GOOD.equals(token)) {
-            return Decision.ALLOWED;
-        }
-        if (LIMITED.equals(token)) {
-            return Set.of("activate", "deactivate", "register").contains(call.method()) ? Decision.DENIED : Decision.ALLOWED;
-        }
-        return call.method().equals("exists") && token == null ? Decision.ALLOWED : Decision.UNAUTHENTICATED;
-    };
-
-    private ServiceRegistration<SecurityOfficer> officer;
     private JsonRpcClient client;
-
-    @Override
-    protected String rpcConfiguration() {
-        return "enforce=true\n";
-    }
 
     @Before
     public void bootPlugins() throws Exception {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_RANKING, 100);
-        officer = context.registerService(SecurityOfficer.class, OFFICER, properties);
         client = client();
         configure("fixture", "Fixture");
         configure("fixture", "Toggled");
@@ -72,11 +40,6 @@ public class ThunderRestIT extends SwitchboardTestSupport {
             eventually(Duration.ofSeconds(30), () -> get("/Service/Controller/Plugin/" + callsign, GOOD).status() == 200
                     && "activated".equalsIgnoreCase(get("/Service/Controller/Plugin/" + callsign, GOOD).json().path("state").asText()));
         }
-    }
-
-    @After
-    public void withdrawOfficer() {
-        officer.unregister();
     }
 
     @Test

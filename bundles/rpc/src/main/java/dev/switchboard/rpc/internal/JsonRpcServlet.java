@@ -55,7 +55,7 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(JsonRpcServlet.class);
     private static final String JSON = "application/json";
-    private static final Set<String> ALLOWED_METHODS = Cors.methods("POST", "OPTIONS");
+    private static final Set<String> ALLOWED_METHODS = Cors.methods("OPTIONS", "POST");
     /** The Felix HTTP setting that sets up Jetty's WebSocket support. */
     static final String WEBSOCKET_KEY = "org.apache.felix.jetty.websocket.enable = true";
 

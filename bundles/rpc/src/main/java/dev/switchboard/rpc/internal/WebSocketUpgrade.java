@@ -1,6 +1,7 @@
 package dev.switchboard.rpc.internal;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -13,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.config.LogThrottle;
 import dev.switchboard.api.plugin.PluginConstants;
 import dev.switchboard.api.security.Call;
 
@@ -31,6 +33,8 @@ final class WebSocketUpgrade {
     static final List<String> SUBPROTOCOLS = List.of("json", "jsonrpc", "notification");
     static final String STATECHANGE = "statechange";
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketUpgrade.class);
+    /** One line per client address every 10 s, 50 lines every 10 s in all. */
+    private static final LogThrottle REFUSAL_LINES = new LogThrottle(Duration.ofSeconds(10), 4096, 50);
 
     private final Supplier<JsonRpcServlet.Limits> limits;
     private final CallBudget budget;
@@ -92,7 +96,10 @@ final class WebSocketUpgrade {
 
     private static Object refuse(JettyServerUpgradeResponse response, int status, String remote, String why)
             throws IOException {
-        LOG.info("WebSocket from {} refused ({}): {}", remote, status, why);
+        String heldBack = REFUSAL_LINES.admit(Dispatcher.address(remote));
+        if (heldBack != null) {
+            LOG.info("WebSocket from {} refused ({}): {}{}", remote, status, why, heldBack);
+        }
         response.sendError(status, why);
         return null;
     }

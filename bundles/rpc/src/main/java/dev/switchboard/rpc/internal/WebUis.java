@@ -176,7 +176,9 @@ public class WebUis {
                     LOG.warn("The web UI folder {} of {} does not exist", root, callsign);
                 }
             } catch (InvalidPathException e) {
-                LOG.warn("The webui setting of {} is no path: {}", callsign, LogText.quote(configured));
+                if (PROBLEMS.admit(configured) != null) {
+                    LOG.warn("The webui setting of {} is no path: {}", callsign, LogText.quote(configured));
+                }
             }
         }
         bundles.getTracked().values().stream().flatMap(List::stream)
@@ -207,7 +209,8 @@ public class WebUis {
             Path real = candidate.toRealPath();
             if (!real.startsWith(root.toRealPath())) {
                 if (PROBLEMS.admit(candidate.toString()) != null) {
-                    LOG.warn("Not serving {} of the web UI of {}: a link leads out of {} to {}", relative, callsign, root, real);
+                    LOG.warn("Not serving {} of the web UI of {}: a link leads out of {} to {}", LogText.quote(relative),
+                            callsign, root, real);
                 }
                 return null;
             }
