@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -20,12 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-
-import liquibase.Liquibase;
-import liquibase.Scope;
-import liquibase.database.DatabaseFactory;
-import liquibase.database.jvm.JdbcConnection;
-import liquibase.resource.ClassLoaderResourceAccessor;
 
 /** The connection pool and the schema migrations, for H2 and PostgreSQL. */
 final class Database implements AutoCloseable {
@@ -160,40 +153,28 @@ final class Database implements AutoCloseable {
         if (migrated) {
             return;
         }
-        // Liquibase finds its own services (log, parsers, databases) through ServiceLoader on the
-        // context class loader: in OSGi that must be the Liquibase bundle's class loader
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(Scope.class.getClassLoader());
+        SchemaCurrency currency = SchemaCurrency.of(Database.class.getClassLoader(), CHANGELOG);
         try {
-            migrateWithLiquibase();
-            migrated = true;
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
-    }
-
-    private void migrateWithLiquibase() throws SQLException {
-        try (Connection connection = pool.getConnection()) {
-            Map<String, Object> scope = Map.of(
-                    "liquibase.analytics.enabled", Boolean.FALSE,
-                    "liquibase.showBanner", Boolean.FALSE,
-                    Scope.Attr.ui.name(), new liquibase.ui.LoggerUIService(),
-                    Scope.Attr.classLoader.name(), Scope.class.getClassLoader(),
-                    Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(Database.class.getClassLoader()));
-            Scope.child(scope, () -> {
-                liquibase.database.Database target = DatabaseFactory.getInstance()
-                        .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-                try (Liquibase liquibase = new Liquibase(CHANGELOG,
-                        new ClassLoaderResourceAccessor(Database.class.getClassLoader()), target)) {
-                    liquibase.update("");
+            if (!current(currency)) {
+                try (Connection connection = pool.getConnection()) {
+                    LiquibaseMigration.update(connection, CHANGELOG); // closes the connection
                 }
-            });
+                try (Connection connection = pool.getConnection()) {
+                    currency.record(connection, System.currentTimeMillis());
+                }
+            }
             LOG.info("Sessions database schema is up to date ({})", postgres ? "PostgreSQL" : "H2");
         } catch (SQLException e) {
             throw e;
         } catch (Exception e) {
             throw new SQLException("schema migration failed: " + e.getMessage(), e);
+        }
+        migrated = true;
+    }
+
+    private boolean current(SchemaCurrency currency) throws SQLException {
+        try (Connection connection = pool.getConnection()) {
+            return currency.current(connection);
         }
     }
 

@@ -95,3 +95,10 @@ ALTER TABLE sb_order DROP COLUMN change_mark;
 --comment: an access message imported on a client node is an order without an offering: the agent bills it
 ALTER TABLE sb_order ALTER COLUMN offering_id DROP NOT NULL;
 ALTER TABLE sb_order ADD COLUMN access_message VARCHAR(1000000);
+
+--changeset switchboard:4
+--comment: the changelogs this schema was brought up to date with, so that a start finds it current without a migration run
+CREATE TABLE sb_schema_changelog (
+    sha256 VARCHAR(64) NOT NULL PRIMARY KEY,
+    recorded BIGINT NOT NULL
+);

@@ -1,0 +1,4 @@
+--liquibase formatted sql
+
+--changeset elsewhere:1
+CREATE TABLE elsewhere (id INT);
