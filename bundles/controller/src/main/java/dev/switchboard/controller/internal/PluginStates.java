@@ -44,7 +44,6 @@ import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.jsonrpc.ErrorCode;
 import dev.switchboard.api.jsonrpc.JsonRpcException;
-import dev.switchboard.api.plugin.ConfiguredCallsigns;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.api.plugin.PluginConstants;
 import dev.switchboard.api.plugin.StartMode;
@@ -55,8 +54,8 @@ import dev.switchboard.api.plugin.StartMode;
  * configuration holds its callsign (see {@link CallsignClaims}). What really runs is read from the
  * plugin services and from SCR, so a failed activation shows as such.
  */
-@Component(service = { PluginStates.class, ConfiguredCallsigns.class }, immediate = true)
-public class PluginStates implements ConfigurationListener, ConfiguredCallsigns {
+@Component(service = PluginStates.class, immediate = true)
+public class PluginStates implements ConfigurationListener {
 
     /** A change of state, as Thunder's {@code statechange} event carries it. */
     public record StateChange(String callsign, String state, String reason) {
@@ -121,8 +120,8 @@ public class PluginStates implements ConfigurationListener, ConfiguredCallsigns 
         conditions.withdrawAll();
     }
 
-    @Override
-    public boolean isConfigured(String callsign) {
+    /** Whether a plugin configuration holds this callsign. */
+    boolean isConfigured(String callsign) {
         return claims.holder(callsign) != null;
     }
 

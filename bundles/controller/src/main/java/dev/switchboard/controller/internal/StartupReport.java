@@ -21,7 +21,9 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.api.files.Home;
 import dev.switchboard.api.plugin.StartMode;
+import dev.switchboard.api.threads.DaemonThreads;
 
 /**
  * Tells the user what the host is doing while it starts: a line when it starts (version, Java,
@@ -44,11 +46,7 @@ public class StartupReport implements FrameworkListener {
     private final BundleContext context;
     private final PluginStates states;
     private final ThunderPluginImporter importer;
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "switchboard-startup-report");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("switchboard-startup-report"));
     private volatile long startedNanos;
 
     @Activate
@@ -77,8 +75,7 @@ public class StartupReport implements FrameworkListener {
     }
 
     private static String home(BundleContext context) {
-        String home = context.getProperty("switchboard.home");
-        return home != null ? home : System.getProperty("user.dir");
+        return Home.of(context.getProperty(Home.PROPERTY)).toString();
     }
 
     @Override

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.files.Home;
 import dev.switchboard.api.plugin.PluginConstants;
+import dev.switchboard.api.threads.DaemonThreads;
 
 /**
  * Imports Thunder plugin files ({@code {"callsign","classname","startmode","configuration":{...}}})
@@ -70,11 +72,7 @@ public class ThunderPluginImporter {
         this.configurationAdmin = configurationAdmin;
         this.states = states;
         this.directory = directory(context);
-        this.scanner = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "switchboard-plugin-import");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scanner = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("switchboard-plugin-import"));
         if (directory != null) {
             LOG.info("Importing Thunder plugin files from {}", directory);
             scanner.scheduleWithFixedDelay(this::scan, 0, 1, TimeUnit.SECONDS);
@@ -93,7 +91,7 @@ public class ThunderPluginImporter {
         if (configured != null) {
             return Path.of(configured).toAbsolutePath();
         }
-        String home = context.getProperty("switchboard.home");
+        String home = context.getProperty(Home.PROPERTY);
         return home == null ? null : Path.of(home, "etc", "plugins").toAbsolutePath();
     }
 

@@ -5,7 +5,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
@@ -14,6 +13,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 
 import dev.switchboard.api.config.Settings;
+import dev.switchboard.api.threads.DaemonThreads;
 
 /**
  * The threads that run plugin calls. Waiting calls are taken lightest client first (the fewest
@@ -76,13 +76,8 @@ public final class Workers implements Executor {
     }
 
     private static ThreadPoolExecutor pool(int threads, String name) {
-        AtomicInteger started = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new PriorityBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, name + started.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new PriorityBlockingQueue<>(), DaemonThreads.numbered(name));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

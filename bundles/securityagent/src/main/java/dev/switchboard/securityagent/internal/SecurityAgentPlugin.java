@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -23,16 +24,18 @@ import org.slf4j.LoggerFactory;
 
 import dev.switchboard.api.config.AcceptedValues;
 import dev.switchboard.api.config.Settings;
+import dev.switchboard.api.files.Home;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.api.security.Call;
 import dev.switchboard.api.security.Decision;
 import dev.switchboard.api.security.SecurityOfficer;
+import dev.switchboard.api.threads.DaemonThreads;
 
 /**
  * Thunder's SecurityAgent: issues tokens over a local socket, validates them, and, as the host's
  * {@link SecurityOfficer}, decides every call from outside against the ACL.
  */
-@Component(service = {Plugin.class, SecurityOfficer.class, TokenAuthority.class},
+@Component(service = {Plugin.class, SecurityOfficer.class},
         configurationPid = "dev.switchboard.securityagent", configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true)
 @Designate(ocd = SecurityAgentPlugin.Config.class, factory = true)
@@ -73,7 +76,6 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
         int maxTokenBytes() default AgentSettings.TOKEN_BYTES;
     }
 
-    static final String HOME_PROPERTY = "switchboard.home";
     static final String PID = "dev.switchboard.securityagent";
     private static final Logger LOG = LoggerFactory.getLogger(SecurityAgentPlugin.class);
     /** Each change of the configuration activates a new instance: what the last one accepted. */
@@ -87,6 +89,7 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
     private RevocationList revocations;
     private TokenService tokens;
     private AclWatcher acl;
+    private ServiceRegistration<TokenAuthority> authority;
     private Officer officer;
     private TokenConnector connector;
     private ScheduledExecutorService scheduler;
@@ -99,7 +102,7 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
         AgentSettings config = AgentSettings.read(settings);
         settings.rejections().forEach(LOG::error);
         settings.unknownKeyWarnings(Config.class).forEach(LOG::warn);
-        Path home = home(context.getProperty(HOME_PROPERTY));
+        Path home = Home.of(context.getProperty(Home.PROPERTY));
         Duration lifetime = Duration.ofSeconds(config.tokenLifetimeSeconds());
         Clock clock = Clock.systemUTC();
 
@@ -112,11 +115,7 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
                 config.acceptTokensWithoutExpiry(), config.maxTokenBytes(), defaults.skew(), defaults.cacheCapacity()),
                 clock);
 
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "switchboard-securityagent");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("switchboard-securityagent"));
         acl = new AclWatcher(new AclFiles(home.resolve(config.acl()), home.resolve(config.dac())));
         acl.start(scheduler, ACL_POLL);
         scheduler.scheduleWithFixedDelay(this::housekeeping, HOUSEKEEPING.toMillis(), HOUSEKEEPING.toMillis(),
@@ -132,11 +131,17 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
                     + " console: {}", config.callsign(), connector.socket(), e.toString());
             connector = null;
         }
+        // for the console commands of this bundle only: a registration of its own, so that the plugin
+        // whiteboard and the transport never see a type of this bundle's internals
+        authority = context.registerService(TokenAuthority.class, this, null);
         LOG.info("SecurityAgent {} activated", config.callsign());
     }
 
     @Deactivate
     void deactivate() {
+        if (authority != null) {
+            authority.unregister();
+        }
         if (connector != null) {
             connector.stop();
         }
@@ -171,10 +176,6 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
     @Override
     public String rotate() throws IOException {
         return keys.rotate();
-    }
-
-    static Path home(String property) {
-        return (property == null || property.isBlank() ? Path.of("") : Path.of(property)).toAbsolutePath();
     }
 
     /**

@@ -22,10 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
@@ -33,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.files.SecureFiles;
+import dev.switchboard.api.threads.DaemonThreads;
 
 /**
  * The local socket where applications on this machine ask for tokens, as Thunder's
@@ -92,10 +91,10 @@ final class TokenConnector {
             throw e;
         }
         workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
-                threads("switchboard-token-client"));
+                DaemonThreads.numbered("switchboard-token-client-"));
         workers.allowCoreThreadTimeOut(true);
-        watchdog = Executors.newSingleThreadScheduledExecutor(threads("switchboard-token-timeout"));
-        acceptor = threads("switchboard-token-connector").newThread(this::acceptLoop);
+        watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("switchboard-token-timeout"));
+        acceptor = DaemonThreads.named("switchboard-token-connector").newThread(this::acceptLoop);
         acceptor.start();
         LOG.info("Token connector listening on {}", socket);
     }
@@ -279,12 +278,4 @@ final class TokenConnector {
         }
     }
 
-    private static ThreadFactory threads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 }

@@ -4,10 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-import dev.switchboard.adapter.socks.internal.relay.Gate;
-import dev.switchboard.adapter.socks.internal.relay.Refusal;
-import dev.switchboard.adapter.socks.internal.relay.Tunnel;
-import dev.switchboard.adapter.socks.internal.relay.UsageMeter;
+import dev.switchboard.socks.relay.Gate;
+import dev.switchboard.socks.relay.Refusal;
+import dev.switchboard.socks.relay.Tunnel;
+import dev.switchboard.socks.relay.UsageMeter;
 import dev.switchboard.sessions.api.AgentApi;
 import dev.switchboard.sessions.api.SessionsException;
 

@@ -2,7 +2,7 @@ package dev.switchboard.adapter.socks.internal;
 
 import java.util.Map;
 
-import dev.switchboard.adapter.socks.internal.relay.AdapterConfig;
+import dev.switchboard.socks.relay.AdapterConfig;
 import dev.switchboard.api.config.Settings;
 
 /**

@@ -7,9 +7,9 @@ import java.net.UnknownHostException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
-import dev.switchboard.adapter.socks.internal.relay.Dialer;
-import dev.switchboard.adapter.socks.internal.relay.Refusal;
-import dev.switchboard.adapter.socks.internal.relay.SocksServer;
+import dev.switchboard.socks.relay.Dialer;
+import dev.switchboard.socks.relay.Refusal;
+import dev.switchboard.socks.relay.SocksServer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;

@@ -2,7 +2,7 @@ package dev.switchboard.adapter.socks.internal;
 
 import java.util.List;
 
-import dev.switchboard.adapter.socks.internal.relay.UsageMeter.ClientUsage;
+import dev.switchboard.socks.relay.UsageMeter.ClientUsage;
 import dev.switchboard.api.plugin.JsonRpcInterface;
 import dev.switchboard.api.plugin.JsonRpcMethod;
 

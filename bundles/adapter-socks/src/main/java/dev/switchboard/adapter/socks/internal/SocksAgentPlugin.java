@@ -18,10 +18,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.switchboard.adapter.socks.internal.relay.AdapterConfig;
-import dev.switchboard.adapter.socks.internal.relay.SessionReporter;
-import dev.switchboard.adapter.socks.internal.relay.SocksServer;
-import dev.switchboard.adapter.socks.internal.relay.UsageMeter;
+import dev.switchboard.socks.relay.AdapterConfig;
+import dev.switchboard.socks.relay.SessionReporter;
+import dev.switchboard.socks.relay.SocksServer;
+import dev.switchboard.socks.relay.UsageMeter;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.sessions.api.AgentApi;
 import dev.switchboard.sessions.api.ConnectionChange;

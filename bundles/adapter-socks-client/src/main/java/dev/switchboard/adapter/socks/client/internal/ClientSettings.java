@@ -2,7 +2,7 @@ package dev.switchboard.adapter.socks.client.internal;
 
 import java.util.Map;
 
-import dev.switchboard.adapter.socks.internal.relay.AdapterConfig;
+import dev.switchboard.socks.relay.AdapterConfig;
 import dev.switchboard.api.config.Settings;
 
 /** The client adapter's configuration ({@link SocksClientPlugin.Config} is its metatype), read fail-closed. */

@@ -1,4 +1,4 @@
-package dev.switchboard.adapter.socks.internal.relay;
+package dev.switchboard.socks.relay;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.socksx.v5.Socks5CommandRequest;

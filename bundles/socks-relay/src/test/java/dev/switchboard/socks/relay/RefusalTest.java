@@ -1,4 +1,4 @@
-package dev.switchboard.adapter.socks.internal.relay;
+package dev.switchboard.socks.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

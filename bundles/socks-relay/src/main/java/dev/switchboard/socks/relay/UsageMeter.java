@@ -1,4 +1,4 @@
-package dev.switchboard.adapter.socks.internal.relay;
+package dev.switchboard.socks.relay;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,18 +10,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.api.threads.DaemonThreads;
 import dev.switchboard.sessions.api.ServiceStatus;
 
 /**
@@ -72,20 +70,12 @@ public final class UsageMeter {
         this.keep = keep;
         // unique per start, so a session id never matches one of an earlier run
         this.sessionPrefix = name + "-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        AtomicInteger threads = new AtomicInteger();
         this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS,
-                daemon(() -> "switchboard-" + name + "-sessions-" + threads.incrementAndGet()));
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon(() -> "switchboard-" + name + "-reports"));
+                DaemonThreads.numbered("switchboard-" + name + "-sessions-"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("switchboard-" + name + "-reports"));
         timer.scheduleWithFixedDelay(this::reportAll, reportSeconds, reportSeconds, TimeUnit.SECONDS);
     }
 
-    private static ThreadFactory daemon(Supplier<String> names) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, names.get());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     /** The pool for blocking calls (name resolution, Service API). */
     public Executor blocking() {

@@ -1,4 +1,4 @@
-package dev.switchboard.adapter.socks.internal.relay;
+package dev.switchboard.socks.relay;
 
 import dev.switchboard.sessions.api.ServiceStatus;
 import dev.switchboard.sessions.api.UsageReport;

@@ -1,4 +1,4 @@
-package dev.switchboard.adapter.socks.internal.relay;
+package dev.switchboard.socks.relay;
 
 /** Who may use a SOCKS5 front end. */
 public interface Gate {
