@@ -25,7 +25,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 import dev.switchboard.api.plugin.PluginConstants;
-import dev.switchboard.sessions.api.Sessions;
 
 /**
  * A Felix Health Check of the databases of the active Sessions instances, one line each: CRITICAL
@@ -48,7 +47,7 @@ public class DatabaseHealthCheck implements HealthCheck {
      */
     static final Duration TIMEOUT = Duration.ofMillis(1500);
 
-    private final Map<String, SessionsCore> instances = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final Map<String, Database> instances = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<Database, Future<String>> probes = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "switchboard-sessions-health");
@@ -56,16 +55,14 @@ public class DatabaseHealthCheck implements HealthCheck {
         return thread;
     });
 
+    /** The database of an active Sessions instance, which its plugin registers for this check alone. */
     @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.DYNAMIC)
-    void addSessions(Sessions sessions, Map<String, Object> properties) {
-        // the Sessions services of this bundle are its cores, which keep their database to themselves
-        if (sessions instanceof SessionsCore core) {
-            instances.put(String.valueOf(properties.get(PluginConstants.CALLSIGN)), core);
-        }
+    void addDatabase(Database database, Map<String, Object> properties) {
+        instances.put(String.valueOf(properties.get(PluginConstants.CALLSIGN)), database);
     }
 
-    void removeSessions(Sessions sessions, Map<String, Object> properties) {
-        instances.remove(String.valueOf(properties.get(PluginConstants.CALLSIGN)), sessions);
+    void removeDatabase(Database database, Map<String, Object> properties) {
+        instances.remove(String.valueOf(properties.get(PluginConstants.CALLSIGN)), database);
     }
 
     @Deactivate
@@ -75,9 +72,7 @@ public class DatabaseHealthCheck implements HealthCheck {
 
     @Override
     public Result execute() {
-        Map<String, Database> databases = new LinkedHashMap<>();
-        instances.forEach((callsign, core) -> databases.put(callsign, core.database()));
-        return new Result(evaluate(databases));
+        return new Result(evaluate(new LinkedHashMap<>(instances)));
     }
 
     /** Probes every database by callsign, all at once, and waits at most {@link #TIMEOUT} for them. */

@@ -11,12 +11,13 @@ import dev.switchboard.api.plugin.EventSink;
 import dev.switchboard.sessions.api.ConnectionChange;
 import dev.switchboard.sessions.api.SessionsListener;
 import dev.switchboard.sessions.api.StatusChange;
+import dev.switchboard.sessions.internal.store.Changes;
 
 /**
  * Delivers {@code statuschange} and {@code connchange} to in-process listeners and the plugin's sink,
  * and hands the changes made here to the other hosts of the same database, if any.
  */
-final class Events {
+final class Events implements Changes {
 
     static final String STATUS_CHANGE = "statuschange";
     static final String CONNECTION_CHANGE = "connchange";
@@ -43,12 +44,14 @@ final class Events {
         this.otherHosts = otherHosts == null ? change -> { } : otherHosts;
     }
 
-    void status(StatusChange change) {
+    @Override
+    public void status(StatusChange change) {
         deliver(change);
         otherHosts.accept(change);
     }
 
-    void connection(ConnectionChange change) {
+    @Override
+    public void connection(ConnectionChange change) {
         deliver(change);
         otherHosts.accept(change);
     }

@@ -1,22 +1,18 @@
 package dev.switchboard.sessions.internal;
 
+import static dev.switchboard.sessions.internal.Inputs.bad;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.switchboard.sessions.api.SessionsException;
-import dev.switchboard.sessions.api.SessionsException.Reason;
 import dev.switchboard.sessions.api.UsageReport;
 
 /** The JSON-RPC face's parameters checked: anything missing or of the wrong JSON type is an invalid-params error. */
 final class RpcParams {
 
     private RpcParams() {
-    }
-
-    static SessionsException bad(String detail) {
-        return new SessionsException(Reason.INVALID_PARAMETERS, detail);
     }
 
     static <T> T need(T params) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,6 +34,7 @@ import dev.switchboard.api.config.AcceptedValues;
 import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.plugin.EventSink;
 import dev.switchboard.api.plugin.Plugin;
+import dev.switchboard.api.plugin.PluginConstants;
 import dev.switchboard.sessions.api.Sessions;
 import dev.switchboard.sessions.api.SessionsListener;
 
@@ -110,6 +112,7 @@ public class SessionsPlugin extends SessionsRpc implements Plugin {
     private ScheduledExecutorService monitor;
     private PostgresEventRelay relay;
     private ServiceRegistration<Sessions> registration;
+    private ServiceRegistration<Database> databaseRegistration;
 
     public SessionsPlugin() {
     }
@@ -156,6 +159,9 @@ public class SessionsPlugin extends SessionsRpc implements Plugin {
                     config.billingPeriodSeconds(), TimeUnit.SECONDS);
         }
         registration = context.registerService(Sessions.class, core, serviceProperties(properties));
+        // for the database health check of this bundle, which no other bundle can use
+        databaseRegistration = context.registerService(Database.class, database,
+                FrameworkUtil.asDictionary(Map.of(PluginConstants.CALLSIGN, config.callsign())));
         LOG.info("Sessions {} activated on {}", config.callsign(), url);
     }
 
@@ -174,6 +180,9 @@ public class SessionsPlugin extends SessionsRpc implements Plugin {
     void deactivate() {
         if (registration != null) {
             registration.unregister();
+        }
+        if (databaseRegistration != null) {
+            databaseRegistration.unregister();
         }
         if (monitor != null) {
             monitor.shutdownNow();

@@ -1,7 +1,7 @@
 package dev.switchboard.sessions.internal;
 
+import static dev.switchboard.sessions.internal.Inputs.bad;
 import static dev.switchboard.sessions.internal.RpcErrors.answer;
-import static dev.switchboard.sessions.internal.RpcParams.bad;
 import static dev.switchboard.sessions.internal.RpcParams.integer;
 import static dev.switchboard.sessions.internal.RpcParams.need;
 import static dev.switchboard.sessions.internal.RpcParams.stringMap;

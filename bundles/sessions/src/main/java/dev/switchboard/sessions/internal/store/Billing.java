@@ -1,4 +1,4 @@
-package dev.switchboard.sessions.internal;
+package dev.switchboard.sessions.internal.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,16 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
-import dev.switchboard.sessions.api.ConnectionChange;
 import dev.switchboard.sessions.api.ServiceStatus;
 import dev.switchboard.sessions.api.StatusChange;
 
 /**
  * The billing rules as set-based SQL: each rule is one {@code UPDATE} over all orders (or one), so a
  * pass costs a few statements whatever the number of orders. Every rule only makes a legal
- * transition; the rows a rule changed come back from its {@code UPDATE} to emit their events.
+ * transition; the rows a rule changed come back from its {@code UPDATE} to emit their events. A rule's {@code UPDATE} is
+ * {@link OrderRows#statusUpdate}, the statement that moves a single order too.
  */
-final class Billing {
+public final class Billing {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Billing.class);
 
@@ -58,10 +58,10 @@ final class Billing {
             + " AND s.side = 'agent' AND s.stopped = 0)";
 
     /** One rule: orders in {@code from} matching {@code condition} become {@code to}. */
-    record Rule(String reason, String from, ServiceStatus to, String condition, String extraSet) {
+    public record Rule(String reason, String from, ServiceStatus to, String condition, String extraSet) {
     }
 
-    static final List<Rule> RULES = List.of(
+    public static final List<Rule> RULES = List.of(
             new Rule("deposit exhausted", "'active', 'suspended'", ServiceStatus.TERMINATING,
                     BILLED + EXHAUSTED, ""),
             new Rule("suspended too long", "'suspended'", ServiceStatus.TERMINATING,
@@ -86,16 +86,18 @@ final class Billing {
     private static final String ANY_DUE = "SELECT COUNT(*) FROM sb_order WHERE id = ? AND " + DUE;
 
     private final LongSupplier clock;
+    private final Dialect dialect;
 
-    Billing(LongSupplier clock) {
+    public Billing(LongSupplier clock, Dialect dialect) {
         this.clock = clock;
+        this.dialect = dialect;
     }
 
     /**
      * Whether any rule holds for order {@code orderId} now: one statement that reads every rule's
      * condition, so a usage report that changes no status pays one look-up, not one update per rule.
      */
-    boolean anyDue(Connection c, String orderId) throws SQLException {
+    public boolean anyDue(Connection c, String orderId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(ANY_DUE)) {
             s.setString(1, orderId);
             bindDue(s, 2);
@@ -118,51 +120,16 @@ final class Billing {
     }
 
     /**
-     * {@code update} of {@code table} as a query of {@code columns} of the rows it changed, after the change:
-     * {@code RETURNING} on PostgreSQL, a data change delta table on H2 (named as the table, for the columns).
-     */
-    static String returning(boolean postgres, String table, String update, String columns) {
-        return postgres ? update + " RETURNING " + columns
-                : "SELECT " + columns + " FROM FINAL TABLE (" + update + ") " + table;
-    }
-
-    static boolean postgres(Connection c) throws SQLException {
-        return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
-    }
-
-    /**
-     * Closes the agent sessions that had no report since {@code before}, as of their last report (whose seconds
-     * their order already has): their adapter is gone without stopping them. Answers them as stop events.
-     */
-    List<ConnectionChange> closeStale(Connection c, long before) throws SQLException {
-        String sql = returning(postgres(c), "sb_session", "UPDATE sb_session SET stopped = last_report"
-                + " WHERE stopped = 0 AND side = 'agent' AND last_report < ?",
-                "id, order_id, conn_id, (SELECT o.product_id FROM sb_order o WHERE o.id = sb_session.order_id)");
-        List<ConnectionChange> closed = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setLong(1, before);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    closed.add(new ConnectionChange(r.getString(2), r.getString(4), r.getString(1), r.getString(3),
-                            "stop"));
-                }
-            }
-        }
-        return closed;
-    }
-
-    /**
      * Applies {@code rule} to all orders, or to {@code orderId} only; answers the changes made. The changed
-     * rows come back from the {@code UPDATE} itself ({@link #returning}), so a pass is one statement per rule
-     * and no second look-up.
+     * rows come back from the {@code UPDATE} itself ({@link Dialect#returning}), so a pass is one statement per
+     * rule and no second look-up.
      */
-    List<StatusChange> apply(Connection c, Rule rule, String orderId) throws SQLException {
+    public List<StatusChange> apply(Connection c, Rule rule, String orderId) throws SQLException {
         long now = clock.getAsLong();
         List<StatusChange> changes = new ArrayList<>();
-        String update = "UPDATE sb_order SET prev_status = status, status = ?, status_changed = ?, status_reason = ?"
-                + rule.extraSet() + " WHERE status IN (" + rule.from() + ") AND " + rule.condition()
-                + (orderId == null ? "" : " AND id = ?");
-        String sql = returning(postgres(c), "sb_order", update, "id, product_id, client_key, prev_status, status");
+        String update = OrderRows.statusUpdate(rule.extraSet(), "status IN (" + rule.from() + ") AND "
+                + rule.condition() + (orderId == null ? "" : " AND id = ?"));
+        String sql = dialect.returning("sb_order", update, "id, product_id, client_key, prev_status, status");
         long t0 = System.nanoTime();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
