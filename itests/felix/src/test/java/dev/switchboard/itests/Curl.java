@@ -35,6 +35,19 @@ final class Curl {
         return curl;
     }
 
+    /** A GET from network namespace {@code ns}, straight to the target (through a tunnel, say). */
+    static Curl inNamespace(String ns) {
+        Curl curl = new Curl();
+        curl.arguments.addAll(0, List.of("ip", "netns", "exec", ns));
+        return curl;
+    }
+
+    /** Gives up after {@code seconds} under one byte a second: a tunnel that was cut. */
+    Curl stallSeconds(int seconds) {
+        arguments.addAll(List.of("--speed-limit", "1", "--speed-time", String.valueOf(seconds)));
+        return this;
+    }
+
     /** RFC 1929 user name and password for the proxy. */
     Curl credentials(String user, String password) {
         arguments.addAll(List.of("--proxy-user", user + ":" + password));

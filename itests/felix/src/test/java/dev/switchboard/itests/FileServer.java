@@ -43,7 +43,11 @@ final class FileServer implements AutoCloseable {
     private final Map<String, CompletableFuture<Long>> served = new ConcurrentHashMap<>();
 
     FileServer() throws IOException {
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    private FileServer(InetSocketAddress address) throws IOException {
+        http = HttpServer.create(address, 50);
         http.setExecutor(threads);
         http.createContext("/file/", this::file);
         http.start();
@@ -99,6 +103,12 @@ final class FileServer implements AutoCloseable {
         } finally {
             done.complete(written);
         }
+    }
+
+    /** Serves on {@code args[0]} port {@code args[1]} until killed: run in a network namespace of its own. */
+    public static void main(String[] args) throws IOException, InterruptedException {
+        new FileServer(new InetSocketAddress(InetAddress.getByName(args[0]), Integer.parseInt(args[1])));
+        Thread.sleep(Long.MAX_VALUE);
     }
 
     /** The byte at {@code offset} of every file. */

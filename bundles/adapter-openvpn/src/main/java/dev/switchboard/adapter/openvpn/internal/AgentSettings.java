@@ -1,11 +1,13 @@
 package dev.switchboard.adapter.openvpn.internal;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.adapter.openvpn.internal.process.ManagementSocket;
 import dev.switchboard.api.config.AcceptedValues;
 import dev.switchboard.api.config.Settings;
 
@@ -78,9 +80,8 @@ record AgentSettings(String callsign, String product, String credential, Mode mo
         return Path.of(dataDir, callsign.replaceAll("[^A-Za-z0-9._-]", "_")).toAbsolutePath();
     }
 
-    Path socket() {
-        return managementSocket.isEmpty() ? instanceDir().resolve("management.sock")
-                : Path.of(managementSocket).toAbsolutePath();
+    Path socket() throws IOException {
+        return managementSocket.isEmpty() ? ManagementSocket.of(instanceDir()) : Path.of(managementSocket).toAbsolutePath();
     }
 
     /** A value the adapter cannot work without: without it, activation fails. */

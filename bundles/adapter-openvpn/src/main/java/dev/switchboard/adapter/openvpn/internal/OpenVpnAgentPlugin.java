@@ -137,12 +137,12 @@ public class OpenVpnAgentPlugin implements Plugin, JOpenVpn, SessionsListener {
         mode = config.mode();
         product = AgentSettings.required(config.product(), "product");
         AgentApi agent = sessions.agent(product, AgentSettings.required(config.credential(), "credential"));
-        Path socket = config.socket();
         if (mode == AgentSettings.Mode.ATTACH && config.managementSocket().isEmpty()) {
             throw new IllegalArgumentException("managementSocket is required in attach mode");
         }
-        claim("management socket " + socket);
         try {
+            Path socket = config.socket();
+            claim("management socket " + socket);
             if (mode == AgentSettings.Mode.MANAGED) {
                 claim("port " + config.port() + "/" + config.proto().name().toLowerCase());
             }

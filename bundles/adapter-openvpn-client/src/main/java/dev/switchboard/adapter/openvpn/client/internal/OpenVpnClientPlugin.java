@@ -26,6 +26,7 @@ import dev.switchboard.adapter.openvpn.internal.management.ManagementLink;
 import dev.switchboard.adapter.openvpn.internal.management.Notification;
 import dev.switchboard.adapter.openvpn.internal.process.Commands;
 import dev.switchboard.adapter.openvpn.internal.process.Deactivation;
+import dev.switchboard.adapter.openvpn.internal.process.ManagementSocket;
 import dev.switchboard.adapter.openvpn.internal.process.OpenVpnProcess;
 import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.files.SecureFiles;
@@ -97,7 +98,11 @@ public class OpenVpnClientPlugin implements Plugin, JOpenVpnClient {
         profile = ClientProfile.of(client.getAccess());
         Path openvpn = Commands.executable(config.openvpn(), "OpenVPN");
         dir = config.instanceDir();
-        socket = dir.resolve("management.sock");
+        try {
+            socket = ManagementSocket.of(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
         meter = new ClientMeter(callsign, client);
         rereads = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "openvpn-client-access-" + callsign);
