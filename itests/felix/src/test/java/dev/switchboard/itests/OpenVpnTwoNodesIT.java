@@ -24,9 +24,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * JSON-RPC on the agent node; the access message is imported on the client node; curl in the client's
  * namespace fetches files from an HTTP server on the agent's VPN address.
  *
- * <p>OpenVPN counts the bytes it moves on the link (encrypted, with its own headers and the TCP
- * acknowledgements going the other way), which is what both nodes record: a little more than curl's
- * payload, never less.
+ * <p>OpenVPN counts the bytes it moves on the link (encrypted, with the tunnelled IP and TCP headers, its own
+ * and the TCP acknowledgements going the other way), which is what both nodes record: more than curl's
+ * payload, never less. The agent counts what its server sent, the client node what its client received: a
+ * packet lost on the way (and sent again by TCP) counts at the agent only.
  */
 public class OpenVpnTwoNodesIT {
 
@@ -126,11 +127,11 @@ public class OpenVpnTwoNodesIT {
                 + " (%.3f of curl's down); the client node %d up, %d down%n", request, received, agentUp, agentDown,
                 (double) agentDown / received, atClient[0], atClient[1]);
         assertTrue("the agent billed at least what curl received", agentDown >= received);
-        assertTrue("and no more than the tunnel's overhead on it", agentDown <= received + received / 10 + 256 * 1024);
+        assertTrue("and no more than the tunnel's overhead and resent packets", agentDown <= received + received / 2);
         assertTrue("up: the requests and the acknowledgements", agentUp >= request && agentUp <= agentDown / 5);
-        // both ends count the same link bytes, but for what is on the wire when either end counts
-        assertTrue("the client node recorded about what the agent did: " + atClient[1] + " vs " + agentDown,
-                Math.abs(atClient[1] - agentDown) <= agentDown / 50 + 64 * 1024);
+        assertTrue("the client node recorded what its end received: " + atClient[1],
+                atClient[1] >= received && atClient[1] <= agentDown);
+        assertTrue("and sent: " + atClient[0], atClient[0] >= request);
     }
 
     @Test

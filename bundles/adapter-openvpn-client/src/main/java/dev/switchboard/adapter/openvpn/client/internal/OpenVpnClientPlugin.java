@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -199,16 +202,38 @@ public class OpenVpnClientPlugin implements Plugin, JOpenVpnClient {
     void deactivate(int reason) {
         stopping = true;
         rereads.shutdownNow();
-        attachment.close();
         boolean update = Deactivation.isBundleUpdate(reason, context);
+        if (update) {
+            attachment.close();
+        }
         if (update) {
             process.leave();
         } else {
+            finalCounts();
+            attachment.close();
             process.stop();
             meter.close();
         }
         meter.shutdown();
         LOG.info("OpenVPN client {} stopped", callsign);
+    }
+
+    /** The link counts up to now, from OpenVPN's {@code status}: the last byte count may be a second old. */
+    private void finalCounts() {
+        ManagementLink link = attachment.link();
+        if (link == null) {
+            return;
+        }
+        try {
+            Notification.Bytes counts = LinkCounts.parse(link.multiLine("status").get(5, TimeUnit.SECONDS).lines());
+            if (counts != null) {
+                meter.notification(counts);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("OpenVPN client {}: its last counts could not be read: {}", callsign, LogText.quote(e));
+        }
     }
 
     @Override

@@ -166,11 +166,16 @@ public final class OpenVpnProcess {
         }
     }
 
-    /** The last line OpenVPN logged, which says why it stopped. */
+    /** The last line OpenVPN logged, but its echoes of management messages: it says why it stopped. */
     public String lastLogLine() {
         try {
             List<String> lines = Files.readAllLines(dir.resolve(LOG_FILE), StandardCharsets.UTF_8);
-            return lines.isEmpty() ? "no log" : lines.get(lines.size() - 1);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).contains("MANAGEMENT:")) {
+                    return lines.get(i);
+                }
+            }
+            return "no log";
         } catch (IOException e) {
             return "no log";
         }
