@@ -139,6 +139,11 @@ public class ThunderRestIT extends TestOfficerSupport {
         assertEquals(401, put("/Service/Controller/Deactivate/Toggled", BAD).status());
         assertEquals(401, client.send("PUT", "/Service/Controller/Deactivate/Toggled", null, "Authorization", "Bearer ").status());
 
+        // as Thunder, a GET may carry its token on the URL; a PUT may not
+        assertEquals(200, client.send("GET", "/Service/Controller/Plugin/Fixture?token=" + GOOD, null).status());
+        assertEquals(401, client.send("GET", "/Service/Controller?token=" + BAD, null).status());
+        assertEquals(401, client.send("PUT", "/Service/Controller/Deactivate/Toggled?token=" + GOOD, null).status());
+
         assertEquals(200, get("/Service/Controller/Plugin/Toggled", LIMITED).status());
         JsonRpcClient.Reply denied = put("/Service/Controller/Deactivate/Toggled", LIMITED);
         assertEquals(403, denied.status());

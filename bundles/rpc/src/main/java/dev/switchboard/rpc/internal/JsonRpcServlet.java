@@ -304,7 +304,7 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
         String client = request.getRemoteAddr();
         String boundCallsign = ServicePaths.PREFIX.equals(request.getServletPath()) ? null
                 : WebSocketUpgrade.boundCallsign(request);
-        return new Dispatcher.Channel(boundCallsign, bearerToken(request), request.getHeader("Origin"),
+        return new Dispatcher.Channel(boundCallsign, token(request), request.getHeader("Origin"),
                 client + ":" + request.getRemotePort(), null, () -> budget.inProgress(client));
     }
 
@@ -355,6 +355,14 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
         if (body != null) {
             Json.MAPPER.writeValue(response.getOutputStream(), body);
         }
+    }
+
+    /** The Bearer token; as Thunder, a REST GET without one may carry it as {@code ?token=}. */
+    private static String token(HttpServletRequest request) {
+        String bearer = bearerToken(request);
+        return bearer == null && "GET".equals(request.getMethod()) && ServicePaths.PREFIX.equals(request.getServletPath())
+                ? request.getParameter("token")
+                : bearer;
     }
 
     private static String bearerToken(HttpServletRequest request) {
