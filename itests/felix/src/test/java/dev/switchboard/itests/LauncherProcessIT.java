@@ -44,7 +44,8 @@ public class LauncherProcessIT {
         assertEquals("JDeviceInfo", versions.get(0).get("name").asText());
         assertTrue(client.post(JsonRpcClient.request(2, "DeviceInfo.1.systeminfo", null), bearer).result().get("uptime").asLong() >= 0);
         assertTrue(client.post(JsonRpcClient.request(3, "Controller.1.status", null), bearer).result().size() >= 3);
-        assertTrue(client.post(JsonRpcClient.request(4, "SecurityAgent.1.validate", "{\"token\":\"" + token + "\"}")).result().asBoolean());
+        assertTrue(client.post(JsonRpcClient.request(4, "SecurityAgent.1.validate", "{\"token\":\"" + token + "\"}"), bearer)
+                .result().asBoolean());
         String foreign = distribution.issueToken("https://elsewhere.example");
         assertEquals(-32604, client.post(JsonRpcClient.request(5, "DeviceInfo.1.versions", null),
                 "Authorization", "Bearer " + foreign).errorCode());
@@ -85,7 +86,8 @@ public class LauncherProcessIT {
 
         String token = distribution.issueToken("http://localhost");
         assertTrue("the SecurityAgent is still the agent", client.post(JsonRpcClient.request(1,
-                "SecurityAgent.1.validate", "{\"token\":\"" + token + "\"}")).result().asBoolean());
+                "SecurityAgent.1.validate", "{\"token\":\"" + token + "\"}"), "Authorization", "Bearer " + token)
+                .result().asBoolean());
     }
 
     @Test

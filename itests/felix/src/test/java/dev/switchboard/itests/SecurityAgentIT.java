@@ -113,7 +113,50 @@ public class SecurityAgentIT extends SwitchboardTestSupport {
             assertFalse(bad, validate(bad));
         }
         assertTrue(validate(local));
-        assertEquals("JSecurityAgent", client.call("SecurityAgent.1.versions", null).result().get(0).get("name").asText());
+        assertEquals("JSecurityAgent", call(local, "SecurityAgent.1.versions", null).result().get(0).get("name").asText());
+    }
+
+    @Test
+    public void onlyControllerExistsAnswersWithoutATokenAndABadTokenIsRefusedEvenThere() throws Exception {
+        assertTrue(client.call("Controller.1.exists", "{\"method\":\"status\"}").result().asBoolean());
+        for (String method : new String[] {"SecurityAgent.1.versions", "SecurityAgent.1.exists", "SecurityAgent.1.validate"}) {
+            assertEquals(method, 401, client.call(method, "{\"method\":\"validate\",\"token\":\"x\"}").status());
+        }
+        String local = token("http://localhost");
+        String tampered = local.substring(0, local.length() - 2) + (local.endsWith("A") ? "BB" : "AA");
+        String[][] headers = {{"Authorization", "Bearer " + tampered}, {"Authorization", "Bearer garbage"},
+            {"Authorization", "Bearer "}, {"Authorization", "Bearer"}, {"Authorization", "Basic a2FyYWY6a2FyYWY="}};
+        for (String[] header : headers) {
+            for (String method : new String[] {"Controller.1.exists", "SecurityAgent.1.versions", "SecurityAgent.1.validate"}) {
+                JsonRpcClient.Reply reply = client.post(JsonRpcClient.request(1, method, "{\"method\":\"status\"}"), header);
+                assertEquals(header[1] + " on " + method, 401, reply.status());
+                assertEquals(-32604, reply.errorCode());
+            }
+        }
+        for (String query : new String[] {"?token=" + tampered, "?token=garbage", "?token="}) {
+            JsonRpcClient.Socket socket;
+            try {
+                socket = client.openWebSocket(query);
+            } catch (java.util.concurrent.CompletionException refusedAtTheUpgrade) {
+                continue;
+            }
+            socket.send(JsonRpcClient.request(7, "Controller.1.exists", "{\"method\":\"status\"}"));
+            assertEquals(query, -32604, socket.nextMatching("id", "7").get("error").get("code").asInt());
+            socket.close();
+        }
+        assertEquals("JSecurityAgent", call(local, "SecurityAgent.1.versions", null).result().get(0).get("name").asText());
+    }
+
+    @Test
+    public void validateWantsATokenStringAndVersionZeroIsNoVersion() throws Exception {
+        String local = token("http://localhost");
+        for (String params : new String[] {"{}", "{\"tokn\":\"x\"}", "{\"token\":5}", "{\"token\":null}",
+            "{\"token\":{\"a\":1}}", "[\"x\"]", null}) {
+            assertEquals(String.valueOf(params), -32602, call(local, "SecurityAgent.1.validate", params).errorCode());
+        }
+        assertFalse(call(local, "SecurityAgent.1.validate", "{\"token\":\"\"}").result().asBoolean());
+        assertEquals(-31038, call(local, "SecurityAgent.0.versions", null).errorCode());
+        assertEquals(-31038, call(local, "SecurityAgent.2.versions", null).errorCode());
     }
 
     @Test
@@ -205,6 +248,8 @@ public class SecurityAgentIT extends SwitchboardTestSupport {
             });
             String shortLived = token("http://localhost");
             eventually(Duration.ofSeconds(10), () -> call(shortLived, "DeviceInfo.1.versions", null).status() == 401);
+            assertEquals("expired, even where no token is needed", 401,
+                    call(shortLived, "Controller.1.exists", "{\"method\":\"status\"}").status());
             assertFalse(validate(shortLived));
         } finally {
             // the other tests need tokens that outlive them
@@ -217,9 +262,10 @@ public class SecurityAgentIT extends SwitchboardTestSupport {
         return client.post(JsonRpcClient.request(1, method, params), "Authorization", "Bearer " + token);
     }
 
+    /** Asked with a token of the local role, which the ACL allows everything. */
     private boolean validate(String token) throws Exception {
         String params = new ObjectMapper().createObjectNode().put("token", token).toString();
-        return client.call("SecurityAgent.1.validate", params).result().asBoolean();
+        return call(token("http://localhost"), "SecurityAgent.1.validate", params).result().asBoolean();
     }
 
     private Path socket() {

@@ -3,10 +3,12 @@ package dev.switchboard.api.config;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * A component's configuration properties read fail-closed. A value of the wrong type, out of its
@@ -141,6 +143,43 @@ public final class Settings {
         }
         return reject(key, value, "is not one of " + List.of(choices.getEnumConstants()),
                 accepted.previous(pid, key, kept));
+    }
+
+    /**
+     * A list of texts: an array or a collection, as Config Admin and {@code .config} files give them, or
+     * one text of comma-separated entries, as a {@code .cfg} line gives it (blank: an empty list). When any
+     * entry is not {@code valid} the whole list keeps {@code kept}, the safe value, whatever was accepted
+     * before: a list that guards something is never taken in part.
+     *
+     * @param rule what a valid entry is, in words, for the line naming the mistake
+     */
+    public List<String> texts(String key, Predicate<String> valid, String rule, List<String> kept) {
+        Object value = properties.get(key);
+        if (value == null) {
+            return kept;
+        }
+        List<String> entries = new ArrayList<>();
+        if (value instanceof String text) {
+            for (String entry : text.split(",")) {
+                if (!entry.isBlank()) {
+                    entries.add(entry.trim());
+                }
+            }
+        } else if (value instanceof Object[] array) {
+            for (Object entry : array) {
+                entries.add(String.valueOf(entry).trim());
+            }
+        } else if (value instanceof Collection<?> collection) {
+            collection.forEach(entry -> entries.add(String.valueOf(entry).trim()));
+        } else {
+            return reject(key, value, "is not a list of texts", kept);
+        }
+        for (String entry : entries) {
+            if (!valid.test(entry)) {
+                return reject(key, entries, "has " + LogText.quote(entry) + ", which is not " + rule, kept);
+            }
+        }
+        return List.copyOf(entries);
     }
 
     /** Records a mistake this class cannot see (a path that does not exist, say) and keeps {@code kept}. */

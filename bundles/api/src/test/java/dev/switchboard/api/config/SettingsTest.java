@@ -2,6 +2,7 @@ package dev.switchboard.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -125,5 +126,31 @@ class SettingsTest {
 
         assertThat(later.integer("limit", "1", "9", 7)).isEqualTo(7);
         assertThat(later.flag("enforce", true)).isTrue();
+    }
+
+    @Test
+    void aListIsTakenFromAnArrayACollectionOrCommaSeparatedText() {
+        Settings settings = new Settings("p", Map.of("a", new String[] {"X.1.y", " Z.w "}, "b", List.of("X.y"),
+                "c", "X.1.y, Z.w,", "d", " "));
+
+        assertThat(settings.texts("a", e -> e.contains("."), "a designator", List.of("safe"))).containsExactly("X.1.y", "Z.w");
+        assertThat(settings.texts("b", e -> e.contains("."), "a designator", List.of("safe"))).containsExactly("X.y");
+        assertThat(settings.texts("c", e -> e.contains("."), "a designator", List.of("safe"))).containsExactly("X.1.y", "Z.w");
+        assertThat(settings.texts("d", e -> e.contains("."), "a designator", List.of("safe"))).isEmpty();
+        assertThat(settings.texts("missing", e -> true, "anything", List.of("safe"))).containsExactly("safe");
+        assertThat(settings.rejections()).isEmpty();
+    }
+
+    @Test
+    void aListWithOneBadEntryKeepsTheSafeListWholeAndIsReported() {
+        Settings settings = new Settings("p", Map.of("open", new String[] {"X.1.y", "nonsense"}, "n", 5));
+
+        assertThat(settings.texts("open", e -> e.contains("."), "Callsign[.version].method", List.of("X.1.y")))
+                .containsExactly("X.1.y");
+        assertThat(settings.texts("n", e -> true, "anything", List.of())).isEmpty();
+        assertThat(settings.rejections()).containsExactly(
+                "Configuration p: open = \"[X.1.y, nonsense]\" has \"nonsense\", which is not Callsign[.version].method;"
+                        + " keeping [X.1.y]",
+                "Configuration p: n = \"5\" is not a list of texts; keeping []");
     }
 }

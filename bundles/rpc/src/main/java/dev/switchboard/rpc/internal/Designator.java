@@ -59,8 +59,12 @@ record Designator(String callsign, int version, String method, String index) {
     }
 
     private static int parseVersion(String text, String digits) {
-        if (digits.length() > 3 || Integer.parseInt(digits) > MAX_VERSION || Integer.parseInt(digits) == 0) {
+        if (digits.length() > 3 || Integer.parseInt(digits) > MAX_VERSION) {
             throw invalid(text, "version must be 1.." + MAX_VERSION);
+        }
+        if (Integer.parseInt(digits) == 0) {
+            // Thunder parses it, then finds no interface with version 0
+            throw new JsonRpcException(ErrorCode.VERSION_NOT_SUPPORTED, "'" + text + "': no interface has version 0");
         }
         return Integer.parseInt(digits);
     }

@@ -365,11 +365,19 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
                 : bearer;
     }
 
+    /**
+     * The token of an {@code Authorization: Bearer} header; any other Authorization header, or an empty
+     * Bearer, is a token that is not valid (the empty text), refused even on methods open without a token.
+     */
     private static String bearerToken(HttpServletRequest request) {
         String authorization = request.getHeader("Authorization");
-        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim()
-                : null;
+        if (authorization == null) {
+            return null;
+        }
+        String value = authorization.trim();
+        return value.regionMatches(true, 0, "Bearer", 0, 6) && (value.length() == 6 || value.charAt(6) == ' ')
+                ? value.substring(6).trim()
+                : "";
     }
 
     private boolean isConfigured(String callsign) {

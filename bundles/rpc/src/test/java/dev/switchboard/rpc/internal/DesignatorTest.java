@@ -50,11 +50,18 @@ class DesignatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "", ".", "Controller.", ".status", "..status", "A..status", "A.1.", "A.255.x", "A.0.x",
+    @ValueSource(strings = { "", ".", "Controller.", ".status", "..status", "A..status", "A.1.", "A.255.x",
             "A.1000.x", "A.b c.x", "@x", "A.1.sta tus", "A.1.status@", "A.1.status@a@b" })
     void malformedDesignatorIsRefused(String text) {
         assertThatThrownBy(() -> Designator.parse(text, null))
                 .isInstanceOf(JsonRpcException.class)
                 .extracting("code").isEqualTo(-31015);
+    }
+
+    @Test
+    void versionZeroIsAVersionNoInterfaceHasAsInThunder() {
+        assertThatThrownBy(() -> Designator.parse("SecurityAgent.0.versions", null))
+                .isInstanceOf(JsonRpcException.class)
+                .extracting("code").isEqualTo(-31038);
     }
 }

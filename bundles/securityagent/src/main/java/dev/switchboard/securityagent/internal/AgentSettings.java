@@ -1,14 +1,17 @@
 package dev.switchboard.securityagent.internal;
 
+import java.util.List;
+
 import dev.switchboard.api.config.Settings;
 
 /**
  * The SecurityAgent's configuration, read fail-closed: a value of the wrong type, out of range or empty keeps
  * its default and is named in {@link Settings#rejections()}; {@code acceptTokensWithoutExpiry} is on only
- * when it says {@code true}. The ranges are the metatype's.
+ * when it says {@code true}; an
+ * {@code openMethods} list with one entry that is not a designator keeps Thunder's, only {@code Controller.1.exists}. The ranges are the metatype's.
  */
 record AgentSettings(String callsign, String acl, String dac, String connector, String keyFile, String revocationFile,
-        long tokenLifetimeSeconds, boolean acceptTokensWithoutExpiry, int maxTokenBytes) {
+        long tokenLifetimeSeconds, boolean acceptTokensWithoutExpiry, int maxTokenBytes, List<String> openMethods) {
 
     static final String ACL = "etc/acl.json";
     static final String DAC = "etc/acl.d";
@@ -35,7 +38,8 @@ record AgentSettings(String callsign, String acl, String dac, String connector, 
                 settings.longInteger("tokenLifetimeSeconds", MIN_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_SECONDS,
                         TOKEN_LIFETIME_SECONDS),
                 settings.flag("acceptTokensWithoutExpiry", false),
-                settings.integer("maxTokenBytes", MIN_TOKEN_BYTES, MAX_TOKEN_BYTES, TOKEN_BYTES));
+                settings.integer("maxTokenBytes", MIN_TOKEN_BYTES, MAX_TOKEN_BYTES, TOKEN_BYTES),
+                settings.texts("openMethods", OpenMethods::isValid, OpenMethods.RULE, OpenMethods.THUNDER));
     }
 
 }

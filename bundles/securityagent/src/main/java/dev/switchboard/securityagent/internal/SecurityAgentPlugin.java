@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 import dev.switchboard.api.config.AcceptedValues;
 import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.files.Home;
+import dev.switchboard.api.jsonrpc.ErrorCode;
+import dev.switchboard.api.jsonrpc.JsonRpcException;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.api.security.Call;
 import dev.switchboard.api.security.Decision;
@@ -74,6 +76,11 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
         @AttributeDefinition(description = "Longer tokens are refused unread", min = AgentSettings.MIN_TOKEN_BYTES,
                 max = AgentSettings.MAX_TOKEN_BYTES)
         int maxTokenBytes() default AgentSettings.TOKEN_BYTES;
+
+        @AttributeDefinition(description = "Methods any caller may call without a token, each Callsign.method or"
+                + " Callsign.version.method; a call that carries a token that is not valid is refused even here."
+                + " A list with an entry of another form keeps the default")
+        String[] openMethods() default "Controller.1.exists";
     }
 
     static final String PID = "dev.switchboard.securityagent";
@@ -120,7 +127,7 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
         acl.start(scheduler, ACL_POLL);
         scheduler.scheduleWithFixedDelay(this::housekeeping, HOUSEKEEPING.toMillis(), HOUSEKEEPING.toMillis(),
                 TimeUnit.MILLISECONDS);
-        officer = new Officer(config.callsign(), tokens, acl);
+        officer = new Officer(new OpenMethods(config.openMethods()), tokens, acl);
 
         connector = new TokenConnector(home.resolve(config.connector()), tokens::issue, MAX_PAYLOAD_BYTES,
                 CLIENT_TIMEOUT);
@@ -160,7 +167,10 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
 
     @Override
     public boolean validate(Token params) {
-        return params != null && tokens.validate(params.token()).isValid();
+        if (params == null || !(params.token() instanceof String token)) {
+            throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS, "token must be a string");
+        }
+        return tokens.validate(token).isValid();
     }
 
     @Override

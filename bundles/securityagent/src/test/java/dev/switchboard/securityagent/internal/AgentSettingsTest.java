@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -35,7 +36,7 @@ class AgentSettingsTest {
         AgentSettings config = read();
         assertThat(config).isEqualTo(new AgentSettings("SecurityAgent", "etc/acl.json", "etc/acl.d",
                 "data/securityagent/token.sock", "data/securityagent/keys.json", "data/securityagent/revoked.json",
-                86400, false, 4096));
+                86400, false, 4096, List.of("Controller.1.exists")));
         assertThat(settings.rejections()).isEmpty();
     }
 
@@ -122,5 +123,18 @@ class AgentSettingsTest {
             }
         }
         assertThat(ranged).isEqualTo(2);
+    }
+
+    @Test
+    void openMethodsAreDesignatorsAndOneBadEntryKeepsOnlyThunders() {
+        assertThat(read("openMethods", new String[] {"Controller.1.exists", "SecurityAgent.validate"}).openMethods())
+                .containsExactly("Controller.1.exists", "SecurityAgent.validate");
+        assertThat(settings.rejections()).isEmpty();
+        for (Object bad : new Object[] {new String[] {"SecurityAgent.validate", "validate"}, "*.exists",
+            "Controller.0.exists", "Controller.exists@x", 7}) {
+            assertThat(read("openMethods", bad).openMethods()).as("%s", bad).containsExactly("Controller.1.exists");
+            assertThat(settings.rejections()).hasSize(1).allMatch(line -> line.contains("openMethods")
+                    && line.endsWith("keeping [Controller.1.exists]"));
+        }
     }
 }

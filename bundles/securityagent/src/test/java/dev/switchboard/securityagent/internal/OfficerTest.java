@@ -39,7 +39,7 @@ class OfficerTest {
                 {"assign":[{"url":"*://localhost:*","role":"local"}],
                  "roles":{"local":{"default":"blocked","DeviceInfo":{"default":"allowed"}}}}
                 """);
-        officer = new Officer("SecurityAgent", tokens, () -> acl);
+        officer = new Officer(new OpenMethods(OpenMethods.THUNDER), tokens, () -> acl);
     }
 
     private static Call call(String callsign, int version, String method) {
@@ -47,16 +47,41 @@ class OfficerTest {
     }
 
     @Test
-    void discoveryIsOpenWithoutAToken() {
+    void onlyControllerExistsIsOpenWithoutATokenByDefault() {
         assertThat(officer.decide(null, call("Controller", 1, "exists"))).isEqualTo(Decision.ALLOWED);
         assertThat(officer.decide(null, call("Controller", 0, "exists"))).isEqualTo(Decision.ALLOWED);
+        assertThat(officer.decide(null, call("Controller", 2, "exists"))).isEqualTo(Decision.UNAUTHENTICATED);
         for (String method : new String[] {"versions", "exists", "validate"}) {
-            assertThat(officer.decide(null, call("SecurityAgent", 1, method))).isEqualTo(Decision.ALLOWED);
-            assertThat(officer.decide("garbage", call("SecurityAgent", 0, method))).isEqualTo(Decision.ALLOWED);
+            assertThat(officer.decide(null, call("SecurityAgent", 1, method))).isEqualTo(Decision.UNAUTHENTICATED);
         }
-        assertThat(officer.decide(null, call("SecurityAgent", 2, "validate"))).isEqualTo(Decision.UNAUTHENTICATED);
         assertThat(officer.decide(null, call("Controller", 1, "status"))).isEqualTo(Decision.UNAUTHENTICATED);
-        assertThat(officer.decide(null, call("SecurityAgent", 1, "register"))).isEqualTo(Decision.UNAUTHENTICATED);
+    }
+
+    @Test
+    void aTokenThatIsNotValidIsRefusedEvenOnAnOpenMethod() {
+        String valid = tokens.issue("http://localhost:3000");
+        String tampered = valid.substring(0, valid.length() - 2) + (valid.endsWith("A") ? "BB" : "AA");
+        for (String bad : new String[] {"", "garbage", tampered}) {
+            assertThat(officer.decide(bad, call("Controller", 1, "exists"))).as(bad).isEqualTo(Decision.UNAUTHENTICATED);
+        }
+        assertThat(officer.decide(valid, call("Controller", 1, "exists"))).isEqualTo(Decision.ALLOWED);
+        clock.advance(TokenService.Settings.defaults().lifetime());
+        assertThat(officer.decide(valid, call("Controller", 1, "exists"))).isEqualTo(Decision.UNAUTHENTICATED);
+    }
+
+    @Test
+    void configuredOpenMethodsNeedNoTokenInTheVersionTheyName() throws Exception {
+        Acl acl = AclCompiler.compile("acl.json", "{\"assign\":[],\"roles\":{}}");
+        Officer configured = new Officer(new OpenMethods(java.util.List.of("SecurityAgent.validate", "Fixture.2.echo")),
+                tokens, () -> acl);
+        assertThat(configured.decide(null, call("SecurityAgent", 1, "validate"))).isEqualTo(Decision.ALLOWED);
+        assertThat(configured.decide(null, call("SecurityAgent", 3, "validate"))).isEqualTo(Decision.ALLOWED);
+        assertThat(configured.decide(null, call("Fixture", 2, "echo"))).isEqualTo(Decision.ALLOWED);
+        assertThat(configured.decide(null, call("Fixture", 0, "echo"))).isEqualTo(Decision.ALLOWED);
+        assertThat(configured.decide(null, call("Fixture", 1, "echo"))).isEqualTo(Decision.UNAUTHENTICATED);
+        assertThat(configured.decide(null, call("Controller", 1, "exists"))).isEqualTo(Decision.UNAUTHENTICATED);
+        assertThat(configured.decide(tokens.issue("http://far.example"), call("Fixture", 2, "echo")))
+                .as("open to any valid token too, whatever the ACL says").isEqualTo(Decision.ALLOWED);
     }
 
     @Test
