@@ -43,7 +43,7 @@ public class CallsignUniquenessIT extends SwitchboardTestSupport {
 
     private JsonNode refusedEntry(String callsign) throws Exception {
         for (JsonNode entry : statusOf(callsign)) {
-            if ("DuplicateCallsign".equals(entry.path("reason").asText())) {
+            if ("InstantiationFailed".equals(entry.path("reason").asText())) {
                 return entry;
             }
         }
@@ -63,10 +63,10 @@ public class CallsignUniquenessIT extends SwitchboardTestSupport {
         writeEtc("dev.switchboard.fixture-Imposter.cfg", "callsign=DeviceInfo\ngreeting=forged\n");
         eventually(Duration.ofSeconds(15), () -> refusedEntry("DeviceInfo") != null);
         JsonNode refused = refusedEntry("DeviceInfo");
-        assertEquals("unavailable", refused.get("state").asText());
+        assertEquals("Unavailable", refused.get("state").asText());
         assertTrue(refused.get("detail").asText(), refused.get("detail").asText().contains("dev.switchboard.deviceinfo~DeviceInfo"));
         assertEquals(2, statusOf("DeviceInfo").size());
-        assertEquals("status@ answers the holder", "activated",
+        assertEquals("status@ answers the holder", "Activated",
                 client().call("Controller.1.status@DeviceInfo", null).result().get(0).get("state").asText());
         assertDeviceInfoStillAnswers();
         Files.delete(etc().resolve("dev.switchboard.fixture-Imposter.cfg"));
@@ -116,8 +116,9 @@ public class CallsignUniquenessIT extends SwitchboardTestSupport {
         writeEtc("plugins/Ghost.json", "{\"callsign\":\"Ghost\",\"classname\":\"NoSuchPlugin\"}");
         eventually(Duration.ofSeconds(15), () -> client().call("Controller.1.status@Ghost", null).json().has("result"));
         JsonNode ghost = client().call("Controller.1.status@Ghost", null).result().get(0);
-        assertEquals("unavailable", ghost.get("state").asText());
-        assertEquals("UnknownClassname", ghost.get("reason").asText());
+        assertEquals("Unavailable", ghost.get("state").asText());
+        assertEquals("InstantiationFailed", ghost.get("reason").asText());
+        assertTrue("no bundle: no locator", ghost.get("locator").isNull());
         assertTrue(ghost.get("detail").asText().contains("dev.switchboard.nosuchplugin"));
     }
 
@@ -138,7 +139,7 @@ public class CallsignUniquenessIT extends SwitchboardTestSupport {
         eventually(Duration.ofSeconds(10), () -> client().call("Controller.1.status@Odd", null).json().has("result"));
         JsonNode odd = client().call("Controller.1.status@Odd", null).result().get(0);
         assertEquals("Deactivated", odd.get("startmode").asText());
-        assertEquals("deactivated", odd.get("state").asText());
+        assertEquals("Deactivated", odd.get("state").asText());
         assertFalse(client().call("Odd.1.echo", ECHO).json().has("result"));
     }
 

@@ -52,8 +52,30 @@ public class LauncherProcessIT {
 
         String console = distribution.console();
         assertTrue("does not say where it serves:\n" + console, console.contains("127.0.0.1:" + port));
+        JsonRpcClient.Reply reboot = client.post(JsonRpcClient.request(6, "Controller.1.reboot", null), bearer);
+        assertEquals("the shipped ACL denies it to local tokens too", -32604, reboot.errorCode());
+        assertTrue(reboot.body(), reboot.body().contains("not allowed for this token"));
 
+        JsonRpcClient.Socket watcher = client.openWebSocket("?token=" + token);
+        watcher.send(JsonRpcClient.request(7, "Controller.1.register", "{\"event\":\"statechange\",\"id\":\"w\"}"));
+        assertTrue(watcher.nextMatching("id", "7").get("result").isNull());
+        java.util.Set<String> activated = new java.util.TreeSet<>();
+        for (JsonNode plugin : client.post(JsonRpcClient.request(8, "Controller.1.status", null), bearer).result()) {
+            if (plugin.get("state").asText().equals("Activated")) {
+                activated.add(plugin.get("callsign").asText());
+            }
+        }
+        assertTrue(activated.toString(), activated.containsAll(java.util.List.of("Controller", "DeviceInfo", "SecurityAgent")));
         process.destroy(); // SIGTERM
+        // a plugin still starting may announce its activation first
+        java.util.Set<String> stopped = new java.util.TreeSet<>();
+        while (!stopped.containsAll(activated)) {
+            JsonNode change = watcher.nextMatching("method", "w.statechange").get("params");
+            if (change.get("reason").asText().equals("Shutdown")) {
+                assertEquals(change.toString(), "Deactivated", change.get("state").asText());
+                stopped.add(change.get("callsign").asText());
+            }
+        }
         assertTrue("did not stop within 30 s of SIGTERM", process.waitFor(30, TimeUnit.SECONDS));
         int exit = process.exitValue();
         assertTrue("exit code " + exit, exit == 0 || exit == 143);
@@ -70,7 +92,7 @@ public class LauncherProcessIT {
         JsonRpcClient client = distribution.start(port);
 
         String ready = distribution.awaitConsoleLine("Switchboard ready in ", Duration.ofSeconds(120));
-        assertTrue(ready, ready.contains("failed: Ghost (UnknownClassname: no installed bundle provides plugin kind dev.switchboard.nosuchplugin)"));
+        assertTrue(ready, ready.contains("failed: Ghost (InstantiationFailed: no installed bundle provides plugin kind dev.switchboard.nosuchplugin)"));
         assertTrue(ready, ready.matches(".*ready in \\d+\\.\\d s: 4 of 5 plugins activated.*"));
         String console = distribution.console();
         assertTrue(console, console.contains("Switchboard " + System.getProperty("switchboard.version") + " starting: Java "

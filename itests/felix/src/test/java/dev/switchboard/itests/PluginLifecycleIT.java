@@ -77,13 +77,13 @@ public class PluginLifecycleIT extends SwitchboardTestSupport {
         JsonRpcClient client = client();
         JsonNode status = client.call("Controller.1.status@Gamma", null).result().get(0);
         assertEquals("Gamma", status.get("callsign").asText());
-        assertEquals("activated", status.get("state").asText().toLowerCase());
+        assertEquals("Activated", status.get("state").asText());
         assertEquals("JFixture", status.get("version").get(0).get("name").asText());
 
         assertTrue(client.call("Controller.1.deactivate", "{\"callsign\":\"Gamma\"}").json().has("result"));
         eventually(Duration.ofSeconds(10), () -> client.call("Gamma.1.versions", null).json().has("error"));
         assertEquals(-31002, client.call("Gamma.1.echo", "{\"text\":\"x\"}").errorCode());
-        assertEquals("deactivated", client.call("Controller.1.status@Gamma", null).result().get(0).get("state").asText().toLowerCase());
+        assertEquals("Deactivated", client.call("Controller.1.status@Gamma", null).result().get(0).get("state").asText());
 
         assertTrue(client.call("Controller.1.activate", "{\"callsign\":\"Gamma\"}").json().has("result"));
         awaitPlugin("Gamma");
@@ -102,9 +102,8 @@ public class PluginLifecycleIT extends SwitchboardTestSupport {
             return status.path("reason").asText().equals("InitializationFailed");
         });
         JsonNode status = client.call("Controller.1.status@Broken", null).result().get(0);
-        assertEquals("deactivated", status.get("state").asText().toLowerCase());
-        assertEquals("the kind's class, not the factory PID", "dev.switchboard.itests.fixture.internal.FixturePlugin",
-                status.get("classname").asText());
+        assertEquals("Deactivated", status.get("state").asText());
+        assertEquals("Thunder's class name of the kind", "Fixture", status.get("classname").asText());
         assertEquals("dev.switchboard.itests.fixture", status.get("locator").asText());
         assertTrue(status.get("detail").asText(), status.get("detail").asText().contains("configured to fail its activation"));
         assertTrue(client.call("Broken.1.echo", "{\"text\":\"x\"}").json().has("error"));

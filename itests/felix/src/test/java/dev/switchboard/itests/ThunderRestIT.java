@@ -38,7 +38,7 @@ public class ThunderRestIT extends TestOfficerSupport {
         configure("fixture", "Toggled");
         for (String callsign : new String[] {"Fixture", "Toggled"}) {
             eventually(Duration.ofSeconds(30), () -> get("/Service/Controller/Plugin/" + callsign, GOOD).status() == 200
-                    && "activated".equalsIgnoreCase(get("/Service/Controller/Plugin/" + callsign, GOOD).json().path("state").asText()));
+                    && "Activated".equals(get("/Service/Controller/Plugin/" + callsign, GOOD).json().path("state").asText()));
         }
     }
 
@@ -92,7 +92,7 @@ public class ThunderRestIT extends TestOfficerSupport {
         assertEquals(405, client.send("DELETE", "/Service/Controller/Plugin/Fixture", null, "Authorization", "Bearer " + GOOD).status());
         assertEquals(405, put("/Service/Controller/Plugin/Fixture", GOOD).status());
         assertEquals(405, client.send("TRACE", "/Service/Controller", null).status());
-        assertTrue("nothing changed", "activated".equalsIgnoreCase(get("/Service/Controller/Plugin/Toggled", GOOD).json().get("state").asText()));
+        assertTrue("nothing changed", "Activated".equals(get("/Service/Controller/Plugin/Toggled", GOOD).json().get("state").asText()));
     }
 
     @Test
@@ -102,13 +102,13 @@ public class ThunderRestIT extends TestOfficerSupport {
 
         assertEquals(200, put("/Service/Controller/Deactivate/Toggled", GOOD).status());
         JsonNode change = nextChangeOf(channel, "Toggled");
-        assertEquals("deactivated", change.get("state").asText().toLowerCase());
+        assertEquals("Deactivated", change.get("state").asText());
         assertTrue(change.toString(), change.has("reason"));
         assertFalse("a plain object, no JSON-RPC envelope", change.has("jsonrpc") || change.has("params"));
-        assertEquals("deactivated", get("/Service/Controller/Plugin/Toggled", GOOD).json().get("state").asText().toLowerCase());
+        assertEquals("Deactivated", get("/Service/Controller/Plugin/Toggled", GOOD).json().get("state").asText());
 
         assertEquals(200, put("/Service/Controller/Activate/Toggled/", GOOD).status());
-        assertEquals("activated", nextChangeOf(channel, "Toggled").get("state").asText().toLowerCase());
+        assertEquals("Activated", nextChangeOf(channel, "Toggled").get("state").asText());
 
         JsonRpcClient.Reply self = put("/Service/Controller/Deactivate/Controller", GOOD);
         assertEquals(403, self.status());
@@ -148,7 +148,7 @@ public class ThunderRestIT extends TestOfficerSupport {
         JsonRpcClient.Reply denied = put("/Service/Controller/Deactivate/Toggled", LIMITED);
         assertEquals(403, denied.status());
         assertEquals(-32604, denied.errorCode());
-        assertEquals("activated", get("/Service/Controller/Plugin/Toggled", GOOD).json().get("state").asText().toLowerCase());
+        assertEquals("Activated", get("/Service/Controller/Plugin/Toggled", GOOD).json().get("state").asText());
     }
 
     @Test

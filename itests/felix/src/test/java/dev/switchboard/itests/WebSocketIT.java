@@ -78,8 +78,19 @@ public class WebSocketIT extends SwitchboardTestSupport {
         assertEquals("one", event.get("params").get("message").asText());
         assertTrue(!event.has("id"));
 
+        listener.send(JsonRpcClient.request(6, "Fixture.1.register", "{\"event\":\"ping\",\"id\":\"client1\"}"));
+        assertEquals("the same id twice", -31048, listener.nextMatching("id", "6").get("error").get("code").asInt());
+        listener.send(JsonRpcClient.request(7, "Fixture.1.register@x", "{\"event\":\"ping\",\"id\":\"client1\"}"));
+        assertTrue(listener.nextMatching("id", "7").get("result").isNull());
         client().call("Fixture.1.emit", "{\"event\":\"ping\",\"index\":\"x\",\"message\":\"two\"}");
-        assertEquals("client1.ping@x", listener.next().get("method").asText());
+        java.util.Set<String> names = new java.util.TreeSet<>(java.util.List.of(listener.next().get("method").asText(),
+                listener.next().get("method").asText()));
+        assertEquals("as Thunder: the registration's index names the event", "[client1.ping, client1.ping@x]",
+                names.toString());
+        client().call("Fixture.1.emit", "{\"event\":\"ping\",\"index\":\"y\",\"message\":\"other\"}");
+        assertEquals("client1.ping", listener.next().get("method").asText());
+        listener.send(JsonRpcClient.request(8, "Fixture.1.unregister@x", "{\"event\":\"ping\",\"id\":\"client1\"}"));
+        assertTrue(listener.nextMatching("id", "8").get("result").isNull());
 
         listener.send(JsonRpcClient.request(2, "Fixture.1.unregister", "{\"event\":\"ping\",\"id\":\"client1\"}"));
         assertTrue(listener.next().get("result").isNull());
@@ -106,11 +117,12 @@ public class WebSocketIT extends SwitchboardTestSupport {
         socket.send(JsonRpcClient.request(2, "Controller.1.deactivate", "{\"callsign\":\"Toggled\"}"));
         JsonNode change = socket.nextMatching("method", "watch.statechange");
         assertEquals("Toggled", change.get("params").get("callsign").asText());
-        assertEquals("deactivated", change.get("params").get("state").asText().toLowerCase());
+        assertEquals("Deactivated", change.get("params").get("state").asText());
+        assertEquals("Requested", change.get("params").get("reason").asText());
 
         socket.send(JsonRpcClient.request(3, "Controller.1.activate", "{\"callsign\":\"Toggled\"}"));
         change = socket.nextMatching("method", "watch.statechange");
-        assertEquals("activated", change.get("params").get("state").asText().toLowerCase());
+        assertEquals("Activated", change.get("params").get("state").asText());
         socket.close();
     }
 }

@@ -15,6 +15,10 @@ public enum ErrorCode {
     INVALID_DESIGNATOR(-31015, "Designator is invalid."),
     ILLEGAL_STATE(-31005, "Illegal state."),
     UNKNOWN_KEY(-31022, "Unknown key."),
+    GENERAL(-31001, "ERROR_GENERAL"),
+    DUPLICATE_KEY(-31029, "ERROR_DUPLICATE_KEY"),
+    NOT_SUPPORTED(-31044, "The operation is not supported."),
+    IN_PROCESS(-31047, "ERROR_INPROC"),
     REGISTER_FAILED(-31048, "Registration failed."),
     UNREGISTER_FAILED(-31049, "Unregistration failed.");
 

@@ -53,7 +53,7 @@ public class PluginCommands {
         List<List<String>> rows = new ArrayList<>();
         for (JController.PluginStatus status : states.status(null)) {
             String state = status.state();
-            if (!"activated".equals(state) && status.reason() != null) {
+            if (!PluginStatusReader.ACTIVATED.equals(state) && status.reason() != null) {
                 state += " (" + status.reason() + ")";
             }
             rows.add(List.of(status.callsign(), state, status.startmode(), String.valueOf(status.classname())));

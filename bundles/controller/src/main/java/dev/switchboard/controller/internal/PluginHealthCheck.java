@@ -43,11 +43,11 @@ public class PluginHealthCheck implements HealthCheck {
         }
         for (JController.PluginStatus plugin : plugins) {
             boolean wanted = StartMode.Activated.name().equals(plugin.startmode());
-            if ("activated".equals(plugin.state())) {
+            if (PluginStatusReader.ACTIVATED.equals(plugin.state())) {
                 log.info("{} is activated", plugin.callsign());
             } else if (!wanted) {
                 log.info("{} is {} (startmode {})", plugin.callsign(), plugin.state(), plugin.startmode());
-            } else if ("InitializationFailed".equals(plugin.reason())) {
+            } else if (PluginStatusReader.INITIALIZATION_FAILED.equals(plugin.reason())) {
                 log.critical("{} failed to activate (startmode Activated, state {}, {})", plugin.callsign(),
                         plugin.state(), plugin.reason());
             } else {

@@ -134,13 +134,14 @@ public class PluginStates implements ConfigurationListener {
     void bindPlugin(ServiceReference<Plugin> plugin) {
         if (plugin.getProperty(PluginConstants.CALLSIGN) instanceof String callsign) {
             running.put(callsign, plugin);
-            fire(callsign, "activated", reasons.getOrDefault(callsign, "Automatic"));
+            fire(callsign, PluginStatusReader.ACTIVATED, reasons.getOrDefault(callsign, "Automatic"));
         }
     }
 
     void unbindPlugin(ServiceReference<Plugin> plugin) {
         if (plugin.getProperty(PluginConstants.CALLSIGN) instanceof String callsign && running.remove(callsign, plugin)) {
-            fire(callsign, "deactivated", active ? reasons.getOrDefault(callsign, "Automatic") : "Shutdown");
+            fire(callsign, PluginStatusReader.DEACTIVATED,
+                    active ? reasons.getOrDefault(callsign, "Automatic") : PluginStatusReader.SHUTDOWN);
         }
     }
 
@@ -239,7 +240,7 @@ public class PluginStates implements ConfigurationListener {
         conditions.register(pid, callsign);
         String failure = kinds.activationFailure(pid);
         if (failure != null) {
-            fire(callsign, "deactivated", PluginStatusReader.INITIALIZATION_FAILED);
+            fire(callsign, PluginStatusReader.DEACTIVATED, PluginStatusReader.INITIALIZATION_FAILED);
             throw new JsonRpcException(ErrorCode.ILLEGAL_STATE.code(), ErrorCode.ILLEGAL_STATE.message(),
                     PluginStatusReader.INITIALIZATION_FAILED + ": " + failure);
         }

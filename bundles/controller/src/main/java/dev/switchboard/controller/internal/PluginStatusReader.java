@@ -11,6 +11,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.plugin.InterfaceVersion;
+import dev.switchboard.api.plugin.PluginConstants;
 import dev.switchboard.api.plugin.PluginInterfaces;
 import dev.switchboard.api.plugin.StartMode;
 
@@ -20,9 +21,15 @@ import dev.switchboard.api.plugin.StartMode;
  */
 final class PluginStatusReader {
 
-    static final String DUPLICATE_CALLSIGN = "DuplicateCallsign";
-    static final String UNKNOWN_CLASSNAME = "UnknownClassname";
+    /** States and reasons as Thunder R5 spells them (IShell::state, IShell::reason). */
+    static final String ACTIVATED = "Activated";
+    static final String DEACTIVATED = "Deactivated";
+    static final String UNAVAILABLE = "Unavailable";
+    static final String PRECONDITION = "Precondition";
     static final String INITIALIZATION_FAILED = "InitializationFailed";
+    static final String SHUTDOWN = "Shutdown";
+    /** No instance can be made: another configuration holds the callsign, or no bundle provides the kind. */
+    static final String INSTANTIATION_FAILED = "InstantiationFailed";
 
     /**
      * What the Controller knows of an instance.
@@ -61,30 +68,43 @@ final class PluginStatusReader {
         String reason = facts.reason();
         String detail = null;
         if (facts.heldBy() != null) {
-            state = "unavailable";
-            reason = DUPLICATE_CALLSIGN;
+            state = UNAVAILABLE;
+            reason = INSTANTIATION_FAILED;
             detail = "callsign " + name + " is held by " + facts.heldBy();
         } else if (kind == null) {
-            state = "unavailable";
-            reason = UNKNOWN_CLASSNAME;
+            state = UNAVAILABLE;
+            reason = INSTANTIATION_FAILED;
             detail = "no installed bundle provides plugin kind " + facts.factoryPid();
         } else if (instance != null && instance.state == ComponentConfigurationDTO.ACTIVE) {
-            state = "activated";
+            state = ACTIVATED;
         } else if (PluginKinds.activationFailure(instance) != null) {
-            state = "deactivated";
+            state = DEACTIVATED;
             reason = INITIALIZATION_FAILED;
             detail = PluginKinds.activationFailure(instance);
         } else if (facts.conditionRegistered()) {
-            state = "precondition";
+            state = PRECONDITION;
             detail = PluginKinds.waitingFor(instance);
         } else {
-            state = mode == StartMode.Unavailable ? "unavailable" : "deactivated";
+            state = mode == StartMode.Unavailable ? UNAVAILABLE : DEACTIVATED;
         }
-        boolean activated = "activated".equals(state) && type != null;
+        boolean activated = ACTIVATED.equals(state) && type != null;
         List<InterfaceVersion> versions = activated ? PluginInterfaces.versions(type) : List.of();
         return new JController.PluginStatus(name, kind == null ? null : kind.bundle.symbolicName,
-                kind == null ? facts.factoryPid() : kind.implementationClass, state, reason, detail,
+                kind == null ? facts.factoryPid().substring(PluginConstants.FACTORY_PID_PREFIX.length())
+                        : classname(kind.implementationClass), state, reason, detail,
                 mode.name(), versions, ConfigurationValues.ownProperties(facts.properties()));
+    }
+
+    /**
+     * Thunder's class name of a kind, the name a Thunder plugin file gives as {@code classname}: the
+     * implementation's simple name without {@code Plugin} ({@code SecurityAgent}, {@code DeviceInfo},
+     * {@code Controller}, {@code Sessions}).
+     */
+    static String classname(String implementationClass) {
+        String name = implementationClass.substring(
+                Math.max(implementationClass.lastIndexOf('.'), implementationClass.lastIndexOf('$')) + 1);
+        return name.endsWith("Plugin") && name.length() > "Plugin".length()
+                ? name.substring(0, name.length() - "Plugin".length()) : name;
     }
 
     static Map<String, Object> asMap(Dictionary<String, Object> properties) {

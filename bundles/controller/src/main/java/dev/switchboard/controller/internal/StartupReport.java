@@ -124,11 +124,12 @@ public class StartupReport implements FrameworkListener {
         for (JController.PluginStatus plugin : plugins) {
             String why = plugin.callsign() + " (" + (plugin.detail() == null ? plugin.reason()
                     : plugin.reason() + ": " + plugin.detail()) + ")";
-            if ("activated".equals(plugin.state())) {
+            // a kind no bundle provides (no locator) may still come from deploy/; another holding the callsign will not
+            boolean unknownKind = plugin.locator() == null;
+            if (PluginStatusReader.ACTIVATED.equals(plugin.state())) {
                 activated++;
-            } else if (PluginStatusReader.DUPLICATE_CALLSIGN.equals(plugin.reason())
-                    || PluginStatusReader.INITIALIZATION_FAILED.equals(plugin.reason())
-                    || PluginStatusReader.UNKNOWN_CLASSNAME.equals(plugin.reason()) && graceOver) {
+            } else if (PluginStatusReader.INITIALIZATION_FAILED.equals(plugin.reason())
+                    || PluginStatusReader.INSTANTIATION_FAILED.equals(plugin.reason()) && (!unknownKind || graceOver)) {
                 failed.add(why);
             } else if (StartMode.Activated.name().equals(plugin.startmode())) {
                 waiting.add(plugin.callsign() + " (" + plugin.state()

@@ -194,7 +194,7 @@ public class ThunderPluginImporter {
             LOG.info("Imported {} as {}~{}", file.getFileName(), factoryPid, callsign);
             if (!states.providesKind(factoryPid)) {
                 LOG.warn("Plugin file {}: no installed bundle provides classname {} ({}); {} stays unavailable "
-                        + "(UnknownClassname) until one does", file, classname, factoryPid, callsign);
+                        + "(InstantiationFailed) until one does", file, classname, factoryPid, callsign);
             }
             return Outcome.IMPORTED;
         } catch (IOException | IllegalArgumentException e) {

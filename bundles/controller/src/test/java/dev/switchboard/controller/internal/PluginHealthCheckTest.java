@@ -21,24 +21,24 @@ class PluginHealthCheckTest {
     @Test
     void okWhenEveryPluginThatShouldRunRuns() {
         assertThat(status()).isEqualTo(Result.Status.OK);
-        assertThat(status(plugin("A", "activated", "Startup", "Activated"),
-                plugin("B", "deactivated", "Startup", "Deactivated"),
-                plugin("C", "unavailable", "Startup", "Unavailable"))).isEqualTo(Result.Status.OK);
+        assertThat(status(plugin("A", "Activated", "Startup", "Activated"),
+                plugin("B", "Deactivated", "Startup", "Deactivated"),
+                plugin("C", "Unavailable", "Startup", "Unavailable"))).isEqualTo(Result.Status.OK);
     }
 
     @Test
     void criticalWhenActivationFailed() {
-        Result result = new Result(PluginHealthCheck.evaluate(List.of(plugin("A", "activated", "Startup", "Activated"),
-                plugin("Broken", "deactivated", "InitializationFailed", "Activated"))));
+        Result result = new Result(PluginHealthCheck.evaluate(List.of(plugin("A", "Activated", "Startup", "Activated"),
+                plugin("Broken", "Deactivated", "InitializationFailed", "Activated"))));
         assertThat(result.getStatus()).isEqualTo(Result.Status.CRITICAL);
         assertThat(result.toString()).contains("Broken failed to activate");
     }
 
     @Test
     void warnWhenAPluginThatShouldRunIsOtherwiseDown() {
-        assertThat(status(plugin("A", "precondition", "Startup", "Activated"))).isEqualTo(Result.Status.WARN);
-        assertThat(status(plugin("A", "deactivated", "Requested", "Activated"))).isEqualTo(Result.Status.WARN);
-        assertThat(status(plugin("A", "deactivated", "Requested", "Activated"),
-                plugin("B", "deactivated", "InitializationFailed", "Activated"))).isEqualTo(Result.Status.CRITICAL);
+        assertThat(status(plugin("A", "Precondition", "Startup", "Activated"))).isEqualTo(Result.Status.WARN);
+        assertThat(status(plugin("A", "Deactivated", "Requested", "Activated"))).isEqualTo(Result.Status.WARN);
+        assertThat(status(plugin("A", "Deactivated", "Requested", "Activated"),
+                plugin("B", "Deactivated", "InitializationFailed", "Activated"))).isEqualTo(Result.Status.CRITICAL);
     }
 }

@@ -65,11 +65,11 @@ class PluginStatusReaderTest {
         var status = PluginStatusReader.status(facts(null, null, true), instance(ComponentConfigurationDTO.ACTIVE),
                 kind(), Fixture.class);
 
-        assertThat(status.state()).isEqualTo("activated");
+        assertThat(status.state()).isEqualTo("Activated");
         assertThat(status.reason()).isEqualTo("Requested");
         assertThat(status.startmode()).isEqualTo("Activated");
         assertThat(status.locator()).isEqualTo("dev.switchboard.fixture");
-        assertThat(status.classname()).isEqualTo(Fixture.class.getName());
+        assertThat(status.classname()).as("Thunder's class name: the class without Plugin").isEqualTo("Fixture");
         assertThat(status.version()).singleElement().satisfies(v -> assertThat(v.name()).isEqualTo("JFixture"));
         assertThat(status.configuration()).containsEntry("colour", "blue").doesNotContainKey("service.pid");
     }
@@ -79,8 +79,9 @@ class PluginStatusReaderTest {
         var holder = new CallsignClaims.Claim(KIND + "~zero", "Fixture", "etc/fixture.cfg");
         var status = PluginStatusReader.status(facts(null, holder, false), null, kind(), Fixture.class);
 
-        assertThat(status.state()).isEqualTo("unavailable");
-        assertThat(status.reason()).isEqualTo(PluginStatusReader.DUPLICATE_CALLSIGN);
+        assertThat(status.state()).isEqualTo("Unavailable");
+        assertThat(status.reason()).isEqualTo("InstantiationFailed");
+        assertThat(status.locator()).isEqualTo("dev.switchboard.fixture");
         assertThat(status.detail()).contains(KIND + "~zero", "etc/fixture.cfg");
         assertThat(status.version()).isEmpty();
     }
@@ -89,9 +90,9 @@ class PluginStatusReaderTest {
     void aKindNoBundleProvidesIsUnavailableNamingTheKind() {
         var status = PluginStatusReader.status(facts(null, null, true), null, null, null);
 
-        assertThat(status.state()).isEqualTo("unavailable");
-        assertThat(status.reason()).isEqualTo(PluginStatusReader.UNKNOWN_CLASSNAME);
-        assertThat(status.classname()).isEqualTo(KIND);
+        assertThat(status.state()).isEqualTo("Unavailable");
+        assertThat(status.reason()).isEqualTo("InstantiationFailed");
+        assertThat(status.classname()).as("the kind as configured").isEqualTo("fixture");
         assertThat(status.locator()).isNull();
     }
 
@@ -102,7 +103,7 @@ class PluginStatusReaderTest {
 
         var status = PluginStatusReader.status(facts(null, null, true), failed, kind(), Fixture.class);
 
-        assertThat(status.state()).isEqualTo("deactivated");
+        assertThat(status.state()).isEqualTo("Deactivated");
         assertThat(status.reason()).isEqualTo(PluginStatusReader.INITIALIZATION_FAILED);
         assertThat(status.detail()).isEqualTo("java.io.IOException: no port");
     }
@@ -116,18 +117,18 @@ class PluginStatusReaderTest {
 
         var status = PluginStatusReader.status(facts(null, null, true), waiting, kind(), Fixture.class);
 
-        assertThat(status.state()).isEqualTo("precondition");
+        assertThat(status.state()).isEqualTo("Precondition");
         assertThat(status.detail()).isEqualTo("waiting for sessions");
     }
 
     @Test
     void anInstanceWithoutItsConditionIsDeactivatedOrUnavailableAsItsStartModeSays() {
         assertThat(PluginStatusReader.status(facts("Deactivated", null, false), null, kind(), Fixture.class).state())
-                .isEqualTo("deactivated");
+                .isEqualTo("Deactivated");
         assertThat(PluginStatusReader.status(facts("Unavailable", null, false), null, kind(), Fixture.class).state())
-                .isEqualTo("unavailable");
+                .isEqualTo("Unavailable");
         var misspelt = PluginStatusReader.status(facts("Sometimes", null, false), null, kind(), Fixture.class);
-        assertThat(misspelt.state()).isEqualTo("deactivated");
+        assertThat(misspelt.state()).isEqualTo("Deactivated");
         assertThat(misspelt.startmode()).isEqualTo("Deactivated");
     }
 }

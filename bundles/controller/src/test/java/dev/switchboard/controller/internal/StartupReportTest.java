@@ -11,11 +11,18 @@ class StartupReportTest {
 
     private static JController.PluginStatus plugin(String callsign, String state, String reason, String detail,
             String startmode) {
-        return new JController.PluginStatus(callsign, null, "x", state, reason, detail, startmode, List.of(), Map.of());
+        return new JController.PluginStatus(callsign, "dev.switchboard.x", "X", state, reason, detail, startmode,
+                List.of(), Map.of());
     }
 
-    private static final JController.PluginStatus RUNNING = plugin("DeviceInfo", "activated", "Startup", null, "Activated");
-    private static final JController.PluginStatus OFF = plugin("Spare", "deactivated", "Startup", null, "Deactivated");
+    /** A plugin whose kind no installed bundle provides: it has no locator. */
+    private static JController.PluginStatus unknownKind(String callsign, String detail) {
+        return new JController.PluginStatus(callsign, null, "ghost", "Unavailable", "InstantiationFailed", detail,
+                "Activated", List.of(), Map.of());
+    }
+
+    private static final JController.PluginStatus RUNNING = plugin("DeviceInfo", "Activated", "Startup", null, "Activated");
+    private static final JController.PluginStatus OFF = plugin("Spare", "Deactivated", "Startup", null, "Deactivated");
 
     @Test
     void readyOnceEveryPluginReachedItsStartState() {
@@ -25,31 +32,30 @@ class StartupReportTest {
 
     @Test
     void notReadyWhileAPluginThatShouldRunWaits() {
-        JController.PluginStatus waiting = plugin("Sessions", "precondition", "Startup", "waiting for dataSource",
+        JController.PluginStatus waiting = plugin("Sessions", "Precondition", "Startup", "waiting for dataSource",
                 "Activated");
         assertThat(StartupReport.readyLine(List.of(RUNNING, waiting), true, false, 1000)).isNull();
         assertThat(StartupReport.readyLine(List.of(RUNNING, waiting), true, true, 121000))
-                .endsWith("; still not running after 120 s: Sessions (precondition: waiting for dataSource)");
+                .endsWith("; still not running after 120 s: Sessions (Precondition: waiting for dataSource)");
     }
 
     @Test
     void namesEachPluginThatFailedAndWhy() {
-        JController.PluginStatus broken = plugin("Broken", "deactivated", "InitializationFailed",
+        JController.PluginStatus broken = plugin("Broken", "Deactivated", "InitializationFailed",
                 "java.lang.IllegalStateException: boom", "Activated");
-        JController.PluginStatus twin = plugin("DeviceInfo", "unavailable", "DuplicateCallsign",
+        JController.PluginStatus twin = plugin("DeviceInfo", "Unavailable", "InstantiationFailed",
                 "callsign DeviceInfo is held by dev.switchboard.deviceinfo~DeviceInfo", "Activated");
         assertThat(StartupReport.readyLine(List.of(RUNNING, broken, twin), false, false, 5000))
                 .isEqualTo("Switchboard ready in 5.0 s: 1 of 3 plugins activated; failed: "
                         + "Broken (InitializationFailed: java.lang.IllegalStateException: boom), "
-                        + "DeviceInfo (DuplicateCallsign: callsign DeviceInfo is held by dev.switchboard.deviceinfo~DeviceInfo)");
+                        + "DeviceInfo (InstantiationFailed: callsign DeviceInfo is held by dev.switchboard.deviceinfo~DeviceInfo)");
     }
 
     @Test
     void anUnknownClassnameFailsOnlyOnceBundlesFromDeployHadTheirChance() {
-        JController.PluginStatus ghost = plugin("Ghost", "unavailable", "UnknownClassname",
-                "no installed bundle provides plugin kind dev.switchboard.ghost", "Activated");
+        JController.PluginStatus ghost = unknownKind("Ghost", "no installed bundle provides plugin kind dev.switchboard.ghost");
         assertThat(StartupReport.readyLine(List.of(RUNNING, ghost), false, false, 2000)).isNull();
         assertThat(StartupReport.readyLine(List.of(RUNNING, ghost), true, false, 6000))
-                .contains("failed: Ghost (UnknownClassname: no installed bundle provides plugin kind dev.switchboard.ghost)");
+                .contains("failed: Ghost (InstantiationFailed: no installed bundle provides plugin kind dev.switchboard.ghost)");
     }
 }

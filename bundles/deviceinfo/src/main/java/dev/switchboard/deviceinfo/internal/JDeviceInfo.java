@@ -1,5 +1,7 @@
 package dev.switchboard.deviceinfo.internal;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 import dev.switchboard.api.plugin.JsonRpcInterface;
@@ -34,8 +36,45 @@ public interface JDeviceInfo {
     record Address(String name, String mac, List<String> ip) {
     }
 
+    /**
+     * Thunder's {@code deviceinfo}; members that are not known are left out.
+     *
+     * @param friendlyname the host name
+     * @param make         the maker its firmware reports
+     * @param modelname    the model its firmware reports
+     * @param platformname the operating system
+     * @param serialnumber the serial number its firmware reports, when the host may read it
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Identity(String friendlyname, String make, String modelname, String platformname, String serialnumber) {
+    }
+
+    /**
+     * Thunder's {@code socketinfo} for the JSON-RPC transport.
+     *
+     * @param total WebSocket connections accepted since the transport started
+     * @param open  WebSocket connections open now
+     * @param runs  JSON-RPC requests answered (Thunder counts its socket monitor's rounds)
+     */
+    record SocketInfo(long total, long open, long runs) {
+    }
+
+    /** Thunder's {@code firmwareversion}: the image is the Switchboard distribution, {@code switchboard-<version>}. */
+    record FirmwareVersion(String imagename) {
+    }
+
     @JsonRpcMethod(property = true)
     SystemInfo systeminfo();
+
+    @JsonRpcMethod(property = true)
+    Identity deviceinfo();
+
+    /** -31002 (not active) while no JSON-RPC transport runs. */
+    @JsonRpcMethod(property = true)
+    SocketInfo socketinfo();
+
+    @JsonRpcMethod(property = true)
+    FirmwareVersion firmwareversion();
 
     @JsonRpcMethod(property = true)
     List<Address> addresses();

@@ -36,9 +36,10 @@ final class BuiltInMethods {
      * Answers built-in method {@code name} of {@code plugin}.
      *
      * @param methods    the plugin's declared methods in the version called
+     * @param index      the designator's index: register@X asks for the events about X only
      * @param subscriber where events go, or null on a channel that carries none
      */
-    Object call(String name, BoundPlugin plugin, Map<String, MethodHandler> methods, JsonNode params,
+    Object call(String name, BoundPlugin plugin, Map<String, MethodHandler> methods, JsonNode params, String index,
             EventHub.Subscriber subscriber) {
         switch (name) {
             case "versions":
@@ -51,13 +52,14 @@ final class BuiltInMethods {
                 return isBuiltIn(asked) || methods.containsKey(asked);
             case "register":
             case "unregister":
-                return subscription(name.equals("register"), plugin.callsign(), bind(params, Registration.class), subscriber);
+                return subscription(name.equals("register"), plugin.callsign(), index, bind(params, Registration.class),
+                        subscriber);
             default:
                 throw new IllegalArgumentException(name + " is not a built-in method");
         }
     }
 
-    private Object subscription(boolean register, String callsign, Registration registration,
+    private Object subscription(boolean register, String callsign, String index, Registration registration,
             EventHub.Subscriber subscriber) {
         ErrorCode failed = register ? ErrorCode.REGISTER_FAILED : ErrorCode.UNREGISTER_FAILED;
         if (registration.event() == null || registration.id() == null) {
@@ -67,8 +69,11 @@ final class BuiltInMethods {
             throw new JsonRpcException(failed, "events are delivered on a WebSocket only");
         }
         if (register) {
-            events.register(callsign, registration.event(), registration.id(), subscriber);
-        } else if (!events.unregister(callsign, registration.event(), registration.id(), subscriber)) {
+            if (!events.register(callsign, registration.event(), index, registration.id(), subscriber)) {
+                throw new JsonRpcException(failed, registration.id() + " is registered for " + registration.event()
+                        + (index == null ? "" : "@" + index) + " already");
+            }
+        } else if (!events.unregister(callsign, registration.event(), index, registration.id(), subscriber)) {
             throw new JsonRpcException(failed, "no registration of " + registration.id() + " for " + registration.event());
         }
         return null;

@@ -256,7 +256,7 @@ final class Dispatcher {
             Caller caller, Channel channel) throws Exception {
         String name = designator.method();
         if (BuiltInMethods.isBuiltIn(name)) {
-            return builtIns.call(name, plugin, methods, params, channel.subscriber());
+            return builtIns.call(name, plugin, methods, params, designator.index(), channel.subscriber());
         }
         MethodHandler handler = methods.get(name);
         if (handler == null) {

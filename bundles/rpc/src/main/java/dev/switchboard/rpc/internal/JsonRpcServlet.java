@@ -119,6 +119,7 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
     private final transient Enforcement enforcement = new Enforcement();
     private final transient PluginRegistry registry;
     private final transient Metrics metrics;
+    private final transient Links links;
     private final transient CallBudget budget = new CallBudget(TransportSettings.DEFAULT_MAX_CALLS_PER_CLIENT,
             TransportSettings.DEFAULT_MAX_CALLS_IN_PROGRESS);
     private final transient Workers workers;
@@ -133,12 +134,13 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
 
     @Activate
     public JsonRpcServlet(@Reference PluginRegistry registry, @Reference Workers workers, @Reference Metrics metrics,
-            @Reference WebUis webUis, Map<String, Object> properties) {
+            @Reference WebUis webUis, @Reference Links links, Map<String, Object> properties) {
         this.registry = registry;
         this.workers = workers;
         this.metrics = metrics;
+        this.links = links;
         modified(properties);
-        this.upgrade = new WebSocketUpgrade(() -> limits, budget, enforcement, registry.events());
+        this.upgrade = new WebSocketUpgrade(() -> limits, budget, enforcement, registry.events(), links);
         this.servicePaths = new ServicePaths(this::answer, webUis);
     }
 
@@ -181,6 +183,7 @@ public class JsonRpcServlet extends JettyWebSocketServlet {
         Dispatcher dispatcher = new Dispatcher(registry, enforcement, workers, settings.callTimeoutMillis(),
                 settings.maxBatchSize(), this::isConfigured, metrics);
         limits = new Limits(settings, Json.requestParser(settings.maxNestingDepth()), dispatcher);
+        links.settings(settings);
         enforcement.enforce(settings.enforce());
         if (!settings.enforce()) {
             LOG.warn("Security enforcement is off: every caller may call every plugin");

@@ -27,7 +27,7 @@ import dev.switchboard.api.config.LogText;
  * {@code maxPendingBytesPerConnection} of answers and events unread is closed, not buffered for.
  * Public because Jetty looks up the listener methods with a public lookup.
  */
-public final class WebSocketConnection implements Session.Listener, EventHub.Subscriber {
+public final class WebSocketConnection implements Session.Listener, EventHub.Subscriber, Links.Open {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
@@ -38,10 +38,14 @@ public final class WebSocketConnection implements Session.Listener, EventHub.Sub
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Session session;
+    private final Links links;
+    private volatile long linkId;
+    private volatile long lastMessageNanos = System.nanoTime();
 
     WebSocketConnection(Supplier<JsonRpcServlet.Limits> limits, CallBudget budget, String boundCallsign, String token,
-            String origin, String remote, EventHub events) {
+            String origin, String remote, EventHub events, Links links) {
         this.limits = limits;
+        this.links = links;
         this.budget = budget;
         this.channel = new Dispatcher.Channel(boundCallsign, token, origin, remote, this,
                 () -> budget.inProgress(this));
@@ -51,12 +55,14 @@ public final class WebSocketConnection implements Session.Listener, EventHub.Sub
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
+        linkId = links.opened(this);
         session.demand();
     }
 
     /** Reads the next frame once this message is admitted or refused, unless the client is held back. */
     @Override
     public void onWebSocketText(String text) {
+        lastMessageNanos = System.nanoTime();
         if (!admit(text)) {
             session.demand();
         }
@@ -129,8 +135,24 @@ public final class WebSocketConnection implements Session.Listener, EventHub.Sub
 
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
+        links.closed(linkId);
         budget.stopHoldingBack(this);
         events.unregisterAll(this);
+    }
+
+    @Override
+    public String remote() {
+        return channel.remote();
+    }
+
+    @Override
+    public String callsign() {
+        return channel.boundCallsign();
+    }
+
+    @Override
+    public long lastMessageNanos() {
+        return lastMessageNanos;
     }
 
     /** An event: counted against the unread bytes like any answer. */

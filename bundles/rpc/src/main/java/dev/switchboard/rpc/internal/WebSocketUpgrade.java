@@ -40,12 +40,15 @@ final class WebSocketUpgrade {
     private final CallBudget budget;
     private final Enforcement enforcement;
     private final EventHub events;
+    private final Links links;
 
-    WebSocketUpgrade(Supplier<JsonRpcServlet.Limits> limits, CallBudget budget, Enforcement enforcement, EventHub events) {
+    WebSocketUpgrade(Supplier<JsonRpcServlet.Limits> limits, CallBudget budget, Enforcement enforcement, EventHub events,
+            Links links) {
         this.limits = limits;
         this.budget = budget;
         this.enforcement = enforcement;
         this.events = events;
+        this.links = links;
     }
 
     /** @return the connection, or null when the upgrade was refused (the refusal is written) */
@@ -87,7 +90,7 @@ final class WebSocketUpgrade {
                     : "the token is not valid" + (notificationChannel ? " or may not register for Controller events" : ""));
         }
         WebSocketConnection connection = new WebSocketConnection(limits, budget, callsign, token, request.getOrigin(),
-                remote, events);
+                remote, events, links);
         if (notificationChannel) {
             events.registerPlain(PluginConstants.CONTROLLER, STATECHANGE, connection);
         }

@@ -108,10 +108,10 @@ public class KarafFeatureIT extends KarafTestSupport {
         assertEquals(401, anonymous.statusCode());
 
         String status = call(token, "Controller.1.status@Box");
-        assertTrue(status, status.contains("\"state\":\"activated\""));
+        assertTrue(status, status.contains("\"state\":\"Activated\""));
         String panel = call(token, "Panel.1.systeminfo");
         assertTrue(panel, panel.contains("\"totalram\""));
-        assertTrue(call(token, "Controller.1.status@Panel").contains("\"state\":\"activated\""));
+        assertTrue(call(token, "Controller.1.status@Panel").contains("\"state\":\"Activated\""));
 
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + httpPort() + "/metrics")).GET().build(),
@@ -207,7 +207,7 @@ public class KarafFeatureIT extends KarafTestSupport {
         assertTrue("no broken answers: " + broken, broken.isEmpty());
         String systeminfo = call(token, "Box.1.systeminfo");
         assertTrue(systeminfo, systeminfo.contains("\"totalram\""));
-        assertTrue(call(token, "Controller.1.status@DeviceInfo").contains("\"state\":\"activated\""));
+        assertTrue(call(token, "Controller.1.status@DeviceInfo").contains("\"state\":\"Activated\""));
     }
 
     // ------------------------------------------------------------ SOCKS5 adapters
@@ -331,7 +331,7 @@ public class KarafFeatureIT extends KarafTestSupport {
             assertTrue("the order's usage never decreases: " + earlier + " then " + later,
                     later.bytesUp() >= earlier.bytesUp() && later.bytesDown() >= earlier.bytesDown());
         }
-        assertTrue(call(token, "Controller.1.status@SocksProxy").contains("\"state\":\"activated\""));
+        assertTrue(call(token, "Controller.1.status@SocksProxy").contains("\"state\":\"Activated\""));
     }
 
     @Test

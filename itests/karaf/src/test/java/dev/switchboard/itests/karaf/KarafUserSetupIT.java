@@ -147,7 +147,7 @@ public class KarafUserSetupIT extends KarafTestSupport {
                 "hc:exec switchboard | cat"));
         // each answer, in the order of the script
         List<String> expected = List.of(
-                "DeviceInfo +\\| activated +\\| Activated +\\| .*",
+                "DeviceInfo +\\| Activated +\\| Activated +\\| .*",
                 "DeviceInfo deactivated",
                 "DeviceInfo activated",
                 Pattern.quote(order) + " .*\\| activating .*",
@@ -164,7 +164,7 @@ public class KarafUserSetupIT extends KarafTestSupport {
             assertTrue("no line " + answer + " (in order) in:\n" + String.join("\n", lines), line < lines.size());
         }
         String status = call(token(), "Controller.1.status@DeviceInfo");
-        assertTrue(status, status.contains("\"state\":\"activated\""));
+        assertTrue(status, status.contains("\"state\":\"Activated\""));
     }
 
     /** Runs {@code script} through Karaf's bin/client in batch mode, as a shell script does; answers what it printed. */
