@@ -1,6 +1,7 @@
 package dev.switchboard.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -110,6 +111,33 @@ public class LauncherProcessIT {
         assertTrue("the SecurityAgent is still the agent", client.post(JsonRpcClient.request(1,
                 "SecurityAgent.1.validate", "{\"token\":\"" + token + "\"}"), "Authorization", "Bearer " + token)
                 .result().asBoolean());
+    }
+
+    @Test
+    public void aCloneWrittenByStoreconfigSurvivesARestartWithoutConfigAdminsStore() throws Exception {
+        int port = Distribution.freePort();
+        JsonRpcClient client = distribution.start(port);
+        String[] bearer = {"Authorization", "Bearer " + distribution.issueToken("http://localhost")};
+        distribution.awaitResult(client, JsonRpcClient.request(1, "DeviceInfo.1.versions", null), bearer);
+        assertEquals("Spare", client.post(JsonRpcClient.request(2, "Controller.1.clone",
+                "{\"callsign\":\"DeviceInfo\",\"newcallsign\":\"Spare\"}"), bearer).result().asText());
+        distribution.awaitResult(client, JsonRpcClient.request(3, "Spare.1.versions", null), bearer);
+        assertTrue(client.post(JsonRpcClient.request(4, "Controller.1.storeconfig", null), bearer).result().isNull());
+        Process process = distribution.process();
+        process.destroy();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+
+        // only etc/ is left to say what runs
+        try (java.util.stream.Stream<Path> stored = Files.walk(distribution.home().resolve("data/config"))) {
+            stored.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        client = distribution.start(port);
+        String[] again = {"Authorization", "Bearer " + distribution.issueToken("http://localhost")};
+        JsonNode versions = distribution.awaitResult(client, JsonRpcClient.request(5, "Spare.1.versions", null), again);
+        assertEquals("JDeviceInfo", versions.get(0).get("name").asText());
+        assertTrue(client.post(JsonRpcClient.request(6, "Controller.1.destroy", "{\"callsign\":\"Spare\"}"), again)
+                .result().isNull());
+        assertFalse(Files.exists(distribution.home().resolve("etc/dev.switchboard.deviceinfo-Spare.cfg")));
     }
 
     @Test
