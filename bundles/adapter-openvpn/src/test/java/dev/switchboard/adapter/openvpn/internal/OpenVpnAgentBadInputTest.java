@@ -132,6 +132,42 @@ class OpenVpnAgentBadInputTest {
         }
     }
 
+    @Test
+    void attachModeSaysTheServerIsDownWhileItIsAndAttachesAgainWhenItIsBack() throws Exception {
+        Tun.assumeAvailable();
+        // an OpenVPN the operator runs: here one a managed instance configured and left running
+        Map<String, Object> managed = config(Map.of());
+        RunningVpnAgent.start(db, managed).update();
+        Path instance = dir.resolve("data/OpenVpn");
+        Map<String, Object> attach = config(Map.of("mode", "attach", "callsign", "Attached",
+                "managementSocket", instance.resolve("management.sock").toString(),
+                "caFile", instance.resolve("ca.crt").toString(), "tlsCryptFile", instance.resolve("tls-crypt.key").toString(),
+                "advertisedHost", "127.0.0.1", "port", managed.get("port")));
+        Process restarted = null;
+        try (RunningVpnAgent attached = RunningVpnAgent.start(db, attach)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> attached.plugin().status().server().equals("up"));
+            assertThat(attached.plugin().status().mode()).isEqualTo("attach");
+            long pid = Long.parseLong(Files.readString(instance.resolve("openvpn.pid")).trim());
+            ProcessHandle.of(pid).orElseThrow().destroy();
+            await().atMost(Duration.ofSeconds(10)).until(() -> attached.plugin().status().server().equals("down"));
+            // attach mode never starts it: the operator does
+            restarted = new ProcessBuilder("openvpn", "--config", instance.resolve("openvpn.conf").toString())
+                    .directory(instance.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("operator-openvpn.log").toFile()).start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> attached.plugin().status().server().equals("up"));
+            PlacedOrder order = market.order();
+            try (VpnClient client = VpnClient.start(dir.resolve("c1"), db.sessions().product(market.productId()).config(),
+                    order.order().clientKey(), order.password()).awaitConnected()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> attached.plugin().status().clients().size() == 1);
+            }
+        } finally {
+            if (restarted != null) {
+                restarted.destroy();
+                restarted.waitFor();
+            }
+        }
+    }
+
     private List<SessionInfo> sessions(PlacedOrder order) {
         return db.sessions().sessions(order.order().id());
     }
