@@ -23,6 +23,7 @@ final class Distribution {
 
     private final Path home;
     private Process process;
+    private int port;
 
     private Distribution(Path home) {
         this.home = home;
@@ -49,6 +50,11 @@ final class Distribution {
         return home;
     }
 
+    /** The port the host was last started on. */
+    int port() {
+        return port;
+    }
+
     /** The running (or last started) launcher process. */
     Process process() {
         return process;
@@ -59,6 +65,7 @@ final class Distribution {
      * waits until the host answers {@code Controller.1.exists} (open without a token).
      */
     JsonRpcClient start(int port) throws IOException, InterruptedException {
+        this.port = port;
         process = new ProcessBuilder(home.resolve("bin/switchboard").toString(), "--port", String.valueOf(port))
                 .directory(home.toFile())
                 .redirectErrorStream(true)

@@ -34,6 +34,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -41,6 +42,7 @@ import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.config.Settings;
 import dev.switchboard.api.jsonrpc.ErrorCode;
 import dev.switchboard.api.jsonrpc.JsonRpcException;
@@ -93,6 +95,12 @@ public class ControllerPlugin implements Plugin, JController {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile RpcLinks rpcLinks;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MetaTypeService metatype;
+
+    private final ConfigurationCheck check;
+
     @Activate
     public ControllerPlugin(@Reference PluginStates states, @Reference ConfigurationAdmin configurationAdmin,
             BundleContext context, Map<String, Object> properties) {
@@ -108,6 +116,7 @@ public class ControllerPlugin implements Plugin, JController {
         this.callsign = settings.text(PluginConstants.CALLSIGN, PluginConstants.CONTROLLER);
         this.states = states;
         this.context = context;
+        this.check = new ConfigurationCheck(context);
         this.host = new HostFacts(hostVersion(context), System::getenv);
         String folder = context.getProperty("felix.fileinstall.dir");
         this.files = new ConfigurationFiles(configurationAdmin, folder == null ? null : Path.of(folder).toAbsolutePath());
@@ -374,6 +383,13 @@ public class ControllerPlugin implements Plugin, JController {
     @Override
     public void configuration(String callsign, Map<String, Object> params) {
         Configuration configuration = states.requireConfigured(requireIndex(callsign));
+        Map<String, String> problems = check.problems(metatype, configuration.getFactoryPid(), params);
+        if (!problems.isEmpty()) {
+            String detail = ConfigurationCheck.summary(problems, params);
+            LOG.info("Configuration of {} refused: {}", LogText.quote(callsign), LogText.quote(detail));
+            throw new JsonRpcException(ErrorCode.INVALID_PARAMETERS.code(), ErrorCode.INVALID_PARAMETERS.message(),
+                    Map.of("detail", detail, "errors", problems));
+        }
         Dictionary<String, Object> current = configuration.getProperties();
         Dictionary<String, Object> next = new Hashtable<>();
         for (Enumeration<String> keys = current.keys(); keys.hasMoreElements();) {

@@ -222,14 +222,16 @@ public class WebUis {
     }
 
     private static StaticFile file(BundleFolder source, String relative, boolean folder) {
-        URL entry = source.bundle().getEntry(source.folder() + "/" + (folder ? relative + "index.html" : relative));
+        String name = folder ? relative + "index.html" : relative;
+        URL entry = source.bundle().getEntry(source.folder() + "/" + name);
         if (entry == null || entry.getPath().endsWith("/")) {
             return null;
         }
         try {
             URLConnection connection = entry.openConnection();
             long length = connection.getContentLengthLong();
-            return length < 0 ? null : new StaticFile(relative, length, source.bundle().getLastModified(), entry::openStream);
+            // named as the file it is, index.html for a folder, so that its content type is right
+            return length < 0 ? null : new StaticFile(name, length, source.bundle().getLastModified(), entry::openStream);
         } catch (IOException e) {
             return null;
         }

@@ -31,6 +31,7 @@ import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.api.security.Call;
 import dev.switchboard.api.security.Decision;
 import dev.switchboard.api.security.SecurityOfficer;
+import dev.switchboard.api.security.TokenIssuer;
 import dev.switchboard.api.threads.DaemonThreads;
 
 /**
@@ -140,7 +141,11 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
         }
         // for the console commands of this bundle only: a registration of its own, so that the plugin
         // whiteboard and the transport never see a type of this bundle's internals
-        authority = context.registerService(TokenAuthority.class, this, null);
+        // and for other bundles' console commands (the operator console's), as the API's TokenIssuer
+        @SuppressWarnings("unchecked")
+        ServiceRegistration<TokenAuthority> registration = (ServiceRegistration<TokenAuthority>) context.registerService(
+                new String[] {TokenAuthority.class.getName(), TokenIssuer.class.getName()}, this, null);
+        authority = registration;
         LOG.info("SecurityAgent {} activated", config.callsign());
     }
 

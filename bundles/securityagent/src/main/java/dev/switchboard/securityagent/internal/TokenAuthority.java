@@ -2,15 +2,10 @@ package dev.switchboard.securityagent.internal;
 
 import java.io.IOException;
 
-/** What the console commands may do with a running SecurityAgent. */
-public interface TokenAuthority {
+import dev.switchboard.api.security.TokenIssuer;
 
-    /**
-     * Issues a token for Thunder's JSON payload or a bare URL.
-     *
-     * @throws IllegalArgumentException naming what is wrong with the payload
-     */
-    String issue(String payload);
+/** What the console commands may do with a running SecurityAgent. */
+public interface TokenAuthority extends TokenIssuer {
 
     /** Revokes a token by its id ({@code jti}). */
     void revoke(String jti) throws IOException;
