@@ -59,6 +59,9 @@ public final class SecureFiles {
      */
     public static void writePrivate(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IOException(file + " is a root, not a file");
+        }
         createPrivateDirectories(dir);
         Path temp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         FileAttribute<?>[] attributes = isPosix(dir)

@@ -1,7 +1,6 @@
 package dev.switchboard.rpc.internal;
 
 import java.util.List;
-import java.util.Locale;
 
 import dev.switchboard.rpc.metrics.MethodMetrics;
 import dev.switchboard.rpc.metrics.RpcMetrics;

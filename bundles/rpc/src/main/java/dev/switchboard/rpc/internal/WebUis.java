@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.config.LogThrottle;
+import dev.switchboard.api.files.Home;
 import dev.switchboard.api.plugin.PluginConstants;
 
 /**
@@ -66,8 +67,7 @@ public class WebUis {
     public WebUis(BundleContext context, @Reference ConfigurationAdmin configurationAdmin, @Reference PluginRegistry registry) {
         this.configurationAdmin = configurationAdmin;
         this.registry = registry;
-        String property = context.getProperty("switchboard.home");
-        this.home = (property == null || property.isBlank() ? Path.of("") : Path.of(property)).toAbsolutePath();
+        this.home = Home.of(context.getProperty(Home.PROPERTY));
         this.bundles = new BundleTracker<>(context, Bundle.ACTIVE, null) {
             @Override
             public List<BundleFolder> addingBundle(Bundle bundle, BundleEvent event) {

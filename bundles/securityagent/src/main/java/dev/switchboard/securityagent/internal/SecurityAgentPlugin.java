@@ -201,7 +201,9 @@ public class SecurityAgentPlugin implements Plugin, JSecurityAgent, SecurityOffi
         try {
             keys.dropExpired();
             revocations.purge();
-            if (keys.restoreIfRemoved() | revocations.restoreIfRemoved()) {
+            boolean keysRestored = keys.restoreIfRemoved();
+            boolean revocationsRestored = revocations.restoreIfRemoved();
+            if (keysRestored || revocationsRestored) {
                 LOG.error("SecurityAgent: its key or revocation file was removed while the host runs; both are"
                         + " written again from what is in force");
             }

@@ -94,7 +94,11 @@ final class TokenConnector {
                 DaemonThreads.numbered("switchboard-token-client-"));
         workers.allowCoreThreadTimeOut(true);
         watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("switchboard-token-timeout"));
-        acceptor = DaemonThreads.named("switchboard-token-connector").newThread(this::acceptLoop);
+        // the loop gets what it uses from here, under this lock, rather than reading the fields stop() clears
+        ServerSocketChannel channel = server;
+        ThreadPoolExecutor pool = workers;
+        ScheduledExecutorService timer = watchdog;
+        acceptor = DaemonThreads.named("switchboard-token-connector").newThread(() -> acceptLoop(channel, pool, timer));
         acceptor.start();
         LOG.info("Token connector listening on {}", socket);
     }
@@ -154,8 +158,7 @@ final class TokenConnector {
         LOG.info("Removed the stale token socket {}", socket);
     }
 
-    private void acceptLoop() {
-        ServerSocketChannel channel = server;
+    private void acceptLoop(ServerSocketChannel channel, ThreadPoolExecutor pool, ScheduledExecutorService timer) {
         while (channel.isOpen()) {
             SocketChannel client;
             try {
@@ -169,7 +172,7 @@ final class TokenConnector {
             }
             clients.add(client);
             try {
-                workers.execute(() -> serve(client));
+                pool.execute(() -> serve(client, timer));
             } catch (RejectedExecutionException e) {
                 LOG.warn("Token connector busy; a client was turned away");
                 reply(client, "error: busy, try again");
@@ -179,8 +182,8 @@ final class TokenConnector {
         }
     }
 
-    private void serve(SocketChannel client) {
-        ScheduledFuture<?> deadline = watchdog.schedule(() -> closeQuietly(client), timeout.toMillis(),
+    private void serve(SocketChannel client, ScheduledExecutorService timer) {
+        ScheduledFuture<?> deadline = timer.schedule(() -> closeQuietly(client), timeout.toMillis(),
                 TimeUnit.MILLISECONDS);
         try {
             String answer = answer(client);

@@ -25,6 +25,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 import dev.switchboard.api.plugin.PluginConstants;
+import dev.switchboard.api.threads.DaemonThreads;
 
 /**
  * A Felix Health Check of the databases of the active Sessions instances, one line each: CRITICAL
@@ -49,11 +50,7 @@ public class DatabaseHealthCheck implements HealthCheck {
 
     private final Map<String, Database> instances = new ConcurrentSkipListMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<Database, Future<String>> probes = new ConcurrentHashMap<>();
-    private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "switchboard-sessions-health");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("switchboard-sessions-health"));
 
     /** The database of an active Sessions instance, which its plugin registers for this check alone. */
     @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.DYNAMIC)

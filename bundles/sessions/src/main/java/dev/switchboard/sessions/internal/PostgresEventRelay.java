@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.threads.DaemonThreads;
 import dev.switchboard.sessions.api.ConnectionChange;
 import dev.switchboard.sessions.api.StatusChange;
 
@@ -56,10 +57,8 @@ final class PostgresEventRelay implements AutoCloseable {
         this.database = database;
         this.events = events;
         this.mapper = mapper;
-        sender = new Thread(this::sendLoop, "switchboard-sessions-notify");
-        listener = new Thread(this::listenLoop, "switchboard-sessions-listen");
-        sender.setDaemon(true);
-        listener.setDaemon(true);
+        sender = DaemonThreads.named("switchboard-sessions-notify").newThread(this::sendLoop);
+        listener = DaemonThreads.named("switchboard-sessions-listen").newThread(this::listenLoop);
     }
 
     /** One channel per schema: hosts that share orders share events, other schemas stay apart. */

@@ -32,9 +32,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import dev.switchboard.api.config.AcceptedValues;
 import dev.switchboard.api.config.Settings;
+import dev.switchboard.api.files.Home;
 import dev.switchboard.api.plugin.EventSink;
 import dev.switchboard.api.plugin.Plugin;
 import dev.switchboard.api.plugin.PluginConstants;
+import dev.switchboard.api.threads.DaemonThreads;
 import dev.switchboard.sessions.api.Sessions;
 import dev.switchboard.sessions.api.SessionsListener;
 
@@ -99,7 +101,6 @@ public class SessionsPlugin extends SessionsRpc implements Plugin {
         }
     }
 
-    static final String HOME_PROPERTY = "switchboard.home";
     static final String PID = "dev.switchboard.sessions";
     private static final Logger LOG = LoggerFactory.getLogger(SessionsPlugin.class);
     /** Each change of the configuration activates a new instance: what the last one accepted. */
@@ -136,7 +137,7 @@ public class SessionsPlugin extends SessionsRpc implements Plugin {
         }
         String url;
         if (config.embedded()) {
-            Path dir = dataDir(context.getProperty(HOME_PROPERTY), config.dataDir());
+            Path dir = dataDir(context.getProperty(Home.PROPERTY), config.dataDir());
             database = Database.openFile(dir, config.user(), config.password(), config.poolSize(),
                     config.connectionTimeoutMs());
             url = Database.defaultUrl(dir);
@@ -150,11 +151,7 @@ public class SessionsPlugin extends SessionsRpc implements Plugin {
                 config.staleSessionSeconds() * 1000);
         shareEventsWithOtherHosts();
         if (config.billingPeriodSeconds() > 0) {
-            monitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "switchboard-sessions-billing");
-                thread.setDaemon(true);
-                return thread;
-            });
+            monitor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("switchboard-sessions-billing"));
             monitor.scheduleWithFixedDelay(this::billingPass, config.billingPeriodSeconds(),
                     config.billingPeriodSeconds(), TimeUnit.SECONDS);
         }
@@ -217,13 +214,9 @@ public class SessionsPlugin extends SessionsRpc implements Plugin {
         }
     }
 
-    static Path home(String property) {
-        return (property == null || property.isBlank() ? Path.of("") : Path.of(property)).toAbsolutePath();
-    }
-
     /** The H2 database's folder: {@code dataDir}, against the home when relative; blank is the default. */
     static Path dataDir(String home, String dataDir) {
-        return home(home).resolve(dataDir == null || dataDir.isBlank() ? SessionsSettings.DATA_DIR : dataDir.trim());
+        return Home.of(home).resolve(dataDir == null || dataDir.isBlank() ? SessionsSettings.DATA_DIR : dataDir.trim());
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

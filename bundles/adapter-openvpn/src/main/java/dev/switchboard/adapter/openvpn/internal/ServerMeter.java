@@ -20,6 +20,7 @@ import dev.switchboard.adapter.openvpn.internal.management.Notification;
 import dev.switchboard.adapter.openvpn.internal.management.Notification.ClientBytes;
 import dev.switchboard.adapter.openvpn.internal.management.Notification.ClientEvent;
 import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.threads.DaemonThreads;
 import dev.switchboard.sessions.api.AgentApi;
 import dev.switchboard.sessions.api.ServiceStatus;
 import dev.switchboard.sessions.api.SessionsException;
@@ -51,8 +52,8 @@ final class ServerMeter {
         this.callsign = callsign;
         this.agent = agent;
         this.openSessions = openSessions;
-        this.reports = Executors.newSingleThreadExecutor(r -> daemon(r, "openvpn-reports-" + callsign));
-        this.auth = Executors.newFixedThreadPool(2, r -> daemon(r, "openvpn-auth-" + callsign));
+        this.reports = Executors.newSingleThreadExecutor(DaemonThreads.named("openvpn-reports-" + callsign));
+        this.auth = Executors.newFixedThreadPool(2, DaemonThreads.named("openvpn-auth-" + callsign));
     }
 
     /** The Sessions service's open sessions of this adapter. */
@@ -62,11 +63,6 @@ final class ServerMeter {
         List<Tunnel> open(String prefix);
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread thread = new Thread(r, name);
-        thread.setDaemon(true);
-        return thread;
-    }
 
     /** A new management connection: byte counts every {@code reportSeconds}, then the clients reconciled. */
     void attached(ManagementLink newLink, long reportSeconds) {

@@ -11,6 +11,7 @@ import dev.switchboard.adapter.openvpn.internal.management.Notification;
 import dev.switchboard.adapter.openvpn.internal.management.Notification.Bytes;
 import dev.switchboard.adapter.openvpn.internal.management.Notification.State;
 import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.threads.DaemonThreads;
 import dev.switchboard.sessions.api.ClientApi;
 import dev.switchboard.sessions.api.UsageReport;
 
@@ -38,11 +39,7 @@ final class ClientMeter {
     ClientMeter(String callsign, ClientApi client) {
         this.callsign = callsign;
         this.client = client;
-        this.reports = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "openvpn-client-reports-" + callsign);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.reports = Executors.newSingleThreadExecutor(DaemonThreads.named("openvpn-client-reports-" + callsign));
     }
 
     /**

@@ -34,6 +34,7 @@ import dev.switchboard.adapter.openvpn.internal.process.OpenVpnProcess;
 import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.files.SecureFiles;
 import dev.switchboard.api.plugin.Plugin;
+import dev.switchboard.api.threads.DaemonThreads;
 import dev.switchboard.sessions.api.ClientApi;
 import dev.switchboard.sessions.api.Sessions;
 
@@ -107,11 +108,7 @@ public class OpenVpnClientPlugin implements Plugin, JOpenVpnClient {
             throw new UncheckedIOException(e.getMessage(), e);
         }
         meter = new ClientMeter(callsign, client);
-        rereads = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "openvpn-client-access-" + callsign);
-            thread.setDaemon(true);
-            return thread;
-        });
+        rereads = Executors.newSingleThreadExecutor(DaemonThreads.named("openvpn-client-access-" + callsign));
         process = new OpenVpnProcess(callsign, dir, openvpn, socket, () -> rereads.execute(this::exited));
         try {
             SecureFiles.writePrivate(dir.resolve("auth.txt"),

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.threads.DaemonThreads;
 
 /**
  * Stays attached to an OpenVPN's management socket: connects, and connects again every half second
@@ -46,11 +47,7 @@ public final class Attachment implements AutoCloseable {
         this.name = name;
         this.socket = socket;
         this.handler = handler;
-        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "openvpn-attach-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.retries = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("openvpn-attach-" + name));
     }
 
     /** Starts attaching; the first attempt runs before this returns. */

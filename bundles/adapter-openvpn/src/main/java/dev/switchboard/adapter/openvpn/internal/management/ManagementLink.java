@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.switchboard.api.config.LogText;
+import dev.switchboard.api.threads.DaemonThreads;
 
 /**
  * One connection to OpenVPN's management interface on its Unix socket. A reader thread hands every
@@ -72,8 +73,7 @@ public final class ManagementLink implements AutoCloseable {
             throws IOException {
         SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         ManagementLink link = new ManagementLink(name, channel, listener, unknownLogged);
-        Thread reader = new Thread(link::read, "openvpn-management-" + name);
-        reader.setDaemon(true);
+        Thread reader = DaemonThreads.named("openvpn-management-" + name).newThread(link::read);
         reader.start();
         return link;
     }

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.switchboard.api.config.LogText;
 import dev.switchboard.api.files.SecureFiles;
+import dev.switchboard.api.threads.DaemonThreads;
 
 /**
  * An {@code openvpn} an adapter runs: started with the configuration it wrote, stopped when the adapter is
@@ -51,11 +52,7 @@ public final class OpenVpnProcess {
         this.dir = dir.toAbsolutePath();
         this.openvpn = openvpn;
         this.socket = socket;
-        this.restarts = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "openvpn-process-" + callsign);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.restarts = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("openvpn-process-" + callsign));
     }
 
     /**
