@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +22,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * for a token.
  */
 final class Distribution {
+
+    /** The Java runtime the host runs on, when not the one running the tests (-Dswitchboard.java.home). */
+    static final String JAVA_HOME = System.getProperty("switchboard.java.home", "");
 
     private final Path home;
     private Process process;
@@ -66,13 +71,17 @@ final class Distribution {
      */
     JsonRpcClient start(int port) throws IOException, InterruptedException {
         this.port = port;
-        process = new ProcessBuilder(home.resolve("bin/switchboard").toString(), "--port", String.valueOf(port))
+        ProcessBuilder launcher = new ProcessBuilder(home.resolve("bin/switchboard").toString(), "--port", String.valueOf(port))
                 .directory(home.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        if (!JAVA_HOME.isEmpty()) {
+            launcher.environment().put("JAVA_HOME", JAVA_HOME);
+        }
+        process = launcher.start();
         JsonRpcClient client = new JsonRpcClient(port);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // a machine shared with other builds can take a minute to start a JVM's worth of bundles
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         boolean up = false;
         while (!up && System.nanoTime() < deadline && process.isAlive()) {
             try {
@@ -186,7 +195,7 @@ final class Distribution {
      * command is retried for a while.
      */
     String issueToken(String url) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
             Process command = new ProcessBuilder(home.resolve("bin/switchboard").toString(), "token", url)
                     .directory(home.toFile()).redirectErrorStream(true).start();
@@ -206,6 +215,17 @@ final class Distribution {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
         }
+    }
+
+    /** The feature version of the Java the host runs on ("17", "25"), as its starting line names it. */
+    static String javaVersion() throws IOException {
+        if (JAVA_HOME.isEmpty()) {
+            return System.getProperty("java.specification.version");
+        }
+        String release = Files.readString(Path.of(JAVA_HOME, "release"));
+        Matcher version = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(release);
+        assertTrue("no JAVA_VERSION in " + JAVA_HOME + "/release", version.find());
+        return version.group(1);
     }
 
     static int freePort() throws IOException {

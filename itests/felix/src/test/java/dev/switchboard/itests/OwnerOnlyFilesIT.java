@@ -56,7 +56,7 @@ public class OwnerOnlyFilesIT {
         useSessions(host);
 
         distribution.process().destroy();
-        assertTrue("did not stop within 30 s of SIGTERM", distribution.process().waitFor(30, TimeUnit.SECONDS));
+        assertTrue("did not stop within 120 s of SIGTERM", distribution.process().waitFor(120, TimeUnit.SECONDS));
         List<String> open = new ArrayList<>();
         int seen = 0;
         for (String folder : new String[] {"data", "log"}) {
