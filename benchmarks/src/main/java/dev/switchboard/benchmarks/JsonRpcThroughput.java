@@ -194,7 +194,7 @@ public final class JsonRpcThroughput {
         return request.send();
     }
 
-    private static Server baseline(String answer) throws Exception {
+    static Server baseline(String answer) throws Exception {
         byte[] body = answer.getBytes(StandardCharsets.UTF_8);
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
