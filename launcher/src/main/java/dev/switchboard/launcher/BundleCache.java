@@ -31,12 +31,14 @@ final class BundleCache {
     static final String STATE_FILE = "switchboard-bundles.properties";
     private static final String FRAMEWORK_KEY = "framework";
 
+    private final Path cacheDir;
     private final Path stateFile;
     private final String frameworkStamp;
     private final Properties state;
 
-    private BundleCache(Path stateFile, String frameworkStamp, Properties state) {
-        this.stateFile = stateFile;
+    private BundleCache(Path cacheDir, String frameworkStamp, Properties state) {
+        this.cacheDir = cacheDir;
+        this.stateFile = cacheDir.resolve(STATE_FILE);
         this.frameworkStamp = frameworkStamp;
         this.state = state;
     }
@@ -54,7 +56,7 @@ final class BundleCache {
                 state.clear();
             }
         }
-        return new BundleCache(stateFile, stamp(frameworkJar), state);
+        return new BundleCache(cacheDir, stamp(frameworkJar), state);
     }
 
     /** Whether the cache may be kept: it was built by this launcher with this framework jar. */
@@ -147,8 +149,8 @@ final class BundleCache {
     }
 
     private void save(Properties next) throws IOException {
-        Files.createDirectories(stateFile.getParent());
-        Path temp = Files.createTempFile(stateFile.getParent(), STATE_FILE, ".tmp");
+        Files.createDirectories(cacheDir);
+        Path temp = Files.createTempFile(cacheDir, STATE_FILE, ".tmp");
         try (OutputStream out = Files.newOutputStream(temp)) {
             next.store(out, "jar size:modification time per bundle location, as installed in this cache");
         }
