@@ -91,6 +91,12 @@ public class ConsoleOrdersIT {
                 .limitRate(RATE).get(url, null));
     }
 
+    /** Intervals the chart has sampled; a bar is drawn for the last 30 only, so their count stops growing. */
+    private long intervals() {
+        return Long.parseLong((String) browser.script(
+                "return document.querySelector('.order-detail svg.usage').getAttribute('data-intervals')"));
+    }
+
     private long bars() {
         return (Long) browser.script("return document.querySelectorAll('.order-detail svg.usage rect.down[height]:not([height=\"0\"])').length");
     }
@@ -105,9 +111,10 @@ public class ConsoleOrdersIT {
         Future<Curl.Result> download = slowDownload(order);
         browser.await("the live connection listed", () -> browser.text("#orders table.live").contains(order.order()));
         browser.await("bars of usage drawn", () -> bars() >= 2);
-        long first = bars();
+        long first = intervals();
         String total = browser.text(".usage-total");
-        browser.await("more bars as the download goes on", () -> bars() > first && !browser.text(".usage-total").equals(total));
+        browser.await("more intervals and a larger total as the download goes on",
+                () -> intervals() > first && !browser.text(".usage-total").equals(total));
         browser.screenshot("orders-usage-growing");
 
         browser.clickConfirming(row(order) + " button.terminate");
